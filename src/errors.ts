@@ -1,0 +1,161 @@
+/**
+ * Every error cache-resource throws is an instance of {@link CacheResourceError}, so callers can
+ * tell the cache's own complaints apart from errors thrown by the cached functions themselves
+ * (those pass through untouched).
+ *
+ * Messages say what was wrong and how to fix it.
+ */
+
+/** Base class of every error raised by cache-resource itself. */
+export class CacheResourceError extends Error {
+  override name = "CacheResourceError";
+}
+
+/** Where an unhashable argument sits: the parameter's name when known, else its position. */
+export interface ParameterRef {
+  /** Parameter name taken from the function's source, when there is one. */
+  readonly name: string | undefined;
+  /** Zero-based position of the argument in the call. */
+  readonly position: number;
+}
+
+/**
+ * An argument (or a value nested inside one) cannot be turned into a cache key.
+ *
+ * Raised for values whose content cannot be observed (`WeakMap`, `WeakSet`, `WeakRef`, `Promise`,
+ * class instances with no visible state) and for anything else the hasher refuses. The message
+ * names the cached function, the parameter, the path to the nested value and its type, and the
+ * three fixes: a leading `_` on the parameter name, the `exclude` option, or a `hashFuncs` entry.
+ */
+export class UnhashableParamError extends CacheResourceError {
+  override name = "UnhashableParamError";
+  readonly functionName: string;
+  readonly parameter: ParameterRef;
+  /** Path from the argument to the value that failed, e.g. `opts.client.socket`. */
+  readonly path: string;
+  /** Type name of the value that failed, e.g. `WeakMap` or `Socket`. */
+  readonly typeName: string;
+
+  constructor(init: {
+    functionName: string;
+    parameter: ParameterRef;
+    path: string;
+    typeName: string;
+    reason?: string;
+  }) {
+    const { functionName, parameter, path, typeName, reason } = init;
+    const param = parameter.name ?? "(unnamed)";
+    const where = path === param || path === "" ? "" : ` at \`${path}\``;
+    const rename = parameter.name ? `_${parameter.name}` : `_arg${parameter.position}`;
+    super(
+      `Cannot hash argument \`${param}\` (position ${parameter.position}) of \`${functionName}()\`: ` +
+        `the value${where} is of type \`${typeName}\`${reason ? `, ${reason}` : ""}.\n` +
+        `To fix this, do one of:\n` +
+        `  - rename the parameter to \`${rename}\` so it is left out of the cache key;\n` +
+        `  - pass \`exclude: [${parameter.position}]\` in the options (survives minification);\n` +
+        `  - add a \`hashFuncs\` entry for \`${typeName}\` that returns something hashable.`,
+    );
+    this.functionName = functionName;
+    this.parameter = parameter;
+    this.path = path;
+    this.typeName = typeName;
+  }
+}
+
+/** A `hashFuncs` entry threw, or returned its own input (which would make every value equal). */
+export class HashFuncError extends CacheResourceError {
+  override name = "HashFuncError";
+  readonly functionName: string;
+  readonly typeName: string;
+  readonly path: string;
+
+  constructor(init: {
+    functionName: string;
+    typeName: string;
+    path: string;
+    hashFuncName: string;
+    problem: string;
+    cause?: unknown;
+  }) {
+    super(
+      `The hashFuncs entry for \`${init.typeName}\` (${init.hashFuncName}) ${init.problem} ` +
+        `while hashing \`${init.path}\` for \`${init.functionName}()\`. ` +
+        `A hash function must return a different, hashable value (a string, number or plain data) ` +
+        `that identifies its input.`,
+      init.cause === undefined ? undefined : { cause: init.cause },
+    );
+    this.functionName = init.functionName;
+    this.typeName = init.typeName;
+    this.path = init.path;
+  }
+}
+
+/** An option passed to `cacheResource` (or a value passed to `parseTtl`) is not valid. */
+export class InvalidOptionError extends CacheResourceError {
+  override name = "InvalidOptionError";
+  /** The option's name, e.g. `ttl`. */
+  readonly option: string;
+  /** The value that was given. */
+  readonly value: unknown;
+
+  constructor(option: string, value: unknown, problem: string, accepted: string) {
+    super(`Invalid \`${option}\` option ${describeValue(value)}: ${problem}\nAccepted: ${accepted}`);
+    this.option = option;
+    this.value = value;
+  }
+}
+
+/** A duration given as `ttl` (or to `parseTtl`) could not be read. */
+export class InvalidTtlError extends InvalidOptionError {
+  override name = "InvalidTtlError";
+}
+
+/** A cached function called itself with the same arguments while computing them. */
+export class RecursiveCallError extends CacheResourceError {
+  override name = "RecursiveCallError";
+  readonly functionName: string;
+  constructor(functionName: string) {
+    super(
+      `\`${functionName}()\` called itself with the same arguments while computing them; ` +
+        `waiting for its own result would never finish. Call the uncached function inside, ` +
+        `or pass different arguments.`,
+    );
+    this.functionName = functionName;
+  }
+}
+
+/** A `scope: "session"` function was called outside `runInSession`. */
+export class NoSessionError extends CacheResourceError {
+  override name = "NoSessionError";
+  readonly functionName: string;
+  constructor(functionName: string) {
+    super(
+      `\`${functionName}()\` has \`scope: "session"\` but was called outside a session. ` +
+        `Wrap the call in \`runInSession(sessionId, () => ...)\`, or use \`scope: "global"\`.`,
+    );
+    this.functionName = functionName;
+  }
+}
+
+/** The function's identity cannot be derived (bound or native functions print no source). */
+export class FunctionIdentityError extends CacheResourceError {
+  override name = "FunctionIdentityError";
+  constructor(message: string) {
+    super(message);
+  }
+}
+
+/** Short, safe rendering of a user value for error messages. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return `function ${value.name || "(anonymous)"}`;
+  if (value === null || typeof value !== "object") return String(value);
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    // fall through: cyclic or exotic
+  }
+  return Object.prototype.toString.call(value);
+}

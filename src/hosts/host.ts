@@ -1,0 +1,44 @@
+/**
+ * A host is where a cached function's side effects show: a terminal (spinner on stderr) or the
+ * app runtime (spinner and recorded elements on a page). The store never draws anything; it only
+ * tells the current host that a miss started, runs the computation through the host (so the host
+ * can capture what the function emits), and asks the host to replay that capture on every hit.
+ */
+
+/** What a host learns when a miss starts computing. */
+export interface MissInfo {
+  /** The cached function's display name. */
+  readonly functionName: string;
+  /** Spinner text, or `undefined` when `showSpinner` is false. */
+  readonly spinnerText: string | undefined;
+  /** Whether to show the elapsed time next to the spinner text. */
+  readonly showTime: boolean;
+  /** True when no other cached computation encloses this one (only these show a spinner). */
+  readonly outermost: boolean;
+  /** Clock time in milliseconds at which the miss started (elapsed time counts from here). */
+  readonly startedAt: number;
+  /** `experimentalAllowWidgets` of the cached function. */
+  readonly allowWidgets: boolean;
+}
+
+/** The outcome a miss ended with. */
+export type MissOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
+
+/** One miss, from start to end, as the host sees it. `end` is called exactly once. */
+export interface MissScope {
+  /** Runs the computation inside the host's context (for example to record emitted elements). */
+  run<T>(compute: () => T): T;
+  /**
+   * The miss has settled. Returns what the host recorded (stored with the entry and handed to
+   * {@link CacheHost.replay} on hits), or `undefined` when there is nothing to replay.
+   */
+  end(outcome: MissOutcome): unknown;
+}
+
+/** Where cached functions show progress and replay output. */
+export interface CacheHost {
+  /** A miss starts computing. */
+  beginMiss(miss: MissInfo): MissScope;
+  /** A hit (or a waiter of a shared computation) returns an entry that carries a recording. */
+  replay(recording: unknown, functionName: string): void;
+}
