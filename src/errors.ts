@@ -159,3 +159,17 @@ export function describeValue(value: unknown): string {
   }
   return Object.prototype.toString.call(value);
 }
+
+/** A computation was cleared while it ran, again and again, so no value could be kept. */
+export class ClearedWhileComputingError extends CacheResourceError {
+  override name = "ClearedWhileComputingError";
+  readonly functionName: string;
+  constructor(functionName: string, attempts: number) {
+    super(
+      `\`${functionName}()\` was cleared while computing ${attempts} times in a row, so no value could be stored. ` +
+        `A value computed under a cleared cache is released, not returned; stop clearing the cache ` +
+        `from inside the computation (or while it runs) to get a value.`,
+    );
+    this.functionName = functionName;
+  }
+}

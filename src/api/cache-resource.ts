@@ -1,0 +1,162 @@
+import { systemClock } from "../clock/clock.js";
+import { FunctionCache } from "../cache/function-cache.js";
+import { settleAll } from "../cache/settle.js";
+import { InvalidOptionError } from "../errors.js";
+import { type CacheEventListener, reportProblem } from "../events/events.js";
+import { totalStats, type FunctionStats, type GlobalStats } from "../events/stats.js";
+import { installedHost } from "../hosts/current.js";
+import type { CacheHost } from "../hosts/host.js";
+import { createTerminalHost } from "../hosts/terminal.js";
+import { createKeyer } from "../keys/keyer.js";
+import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
+import { callerSite, identify, type CallSite } from "../registry/identity.js";
+import { liveCaches, registerCache, registry, warnRedefinition } from "../registry/registry.js";
+
+/**
+ * A cached function: the original signature (sync stays sync, a Promise stays a Promise of the
+ * same value) plus `clear` and `stats`.
+ */
+export type CachedFunction<F extends AnyFunction> = F & {
+  /**
+   * `clear()` removes every entry of this function; `clear(...args)` only the entry for these
+   * arguments (keyed exactly like a call). Removal is immediate (the next call recomputes); the
+   * Promise settles once the `onRelease` hooks of the removed values have finished, and never
+   * rejects. With `scope: "session"`, inside a session only that session's entries are removed.
+   */
+  clear(...args: Parameters<F> | []): Promise<void>;
+  /** Counters of this function: entries, hits, misses, errors, releases by reason, compute times. */
+  stats(): FunctionStats;
+};
+
+/** What `cacheResource(options)` returns: wraps a function, or decorates a class method. */
+export interface CacheDecorator {
+  <F extends AnyFunction>(fn: F): CachedFunction<F>;
+  /** TC39 standard method decorator: the cache is shared by all instances (`this` is not in the key). */
+  <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F;
+}
+
+/** The `cacheResource` function and its static members. */
+export interface CacheResource {
+  /**
+   * Caches `fn`: one value per distinct argument list, created once, shared by every caller and
+   * returned by reference.
+   * @example
+   * const getDb = cacheResource(function getDb(url: string) {
+   *   return new Pool({ connectionString: url });
+   * });
+   */
+  <F extends AnyFunction>(fn: F, options?: CacheOptions<F>): CachedFunction<F>;
+  /**
+   * Returns a decorator with these options, usable on functions and as a method decorator.
+   * @example
+   * const hourly = cacheResource({ ttl: "1h" });
+   * const getClient = hourly(function getClient(region: string) { return new Client(region); });
+   */
+  (options: CacheOptions): CacheDecorator;
+  /**
+   * Removes every entry of every cached function (all sessions). Settles when the release hooks
+   * have finished; never rejects.
+   */
+  clear(): Promise<void>;
+  /** The typed event stream: hit, miss, computed, error, release, refresh. */
+  readonly events: { subscribe(listener: CacheEventListener): () => void };
+  /** Totals over every cached function, with each function's own counters. */
+  stats(): GlobalStats;
+}
+
+let terminalHost: CacheHost | undefined;
+function currentHost(): CacheHost {
+  return installedHost() ?? (terminalHost ??= createTerminalHost());
+}
+
+function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined, site: CallSite, isMethod: boolean): CachedFunction<F> {
+  const resolved = resolveOptions(options as CacheOptions);
+  const identity = identify(fn, resolved, site, isMethod);
+  const keyer = createKeyer({
+    functionName: identity.displayName,
+    fn,
+    ...(resolved.exclude !== undefined && { exclude: resolved.exclude }),
+    ...(resolved.hashFuncs !== undefined && { hashFuncs: resolved.hashFuncs }),
+  });
+  const create = () =>
+    new FunctionCache({
+      fn,
+      displayName: identity.displayName,
+      signature: identity.signature,
+      options: resolved,
+      keyer,
+      events: registry.events,
+      host: currentHost,
+    });
+  const adopt = (existing: FunctionCache) => existing.adopt(fn, resolved, keyer);
+  let cache = registerCache(identity, create, adopt);
+
+  const cached = function (this: unknown, ...args: unknown[]): unknown {
+    if (cache.retired) {
+      // An older definition is still being called after a newer one replaced it.
+      warnRedefinition(identity);
+      cache = registerCache(identity, create, adopt);
+    }
+    return cache.call(this, args);
+  } as CachedFunction<F>;
+  Object.defineProperty(cached, "name", { value: identity.displayName });
+  Object.defineProperty(cached, "length", { value: fn.length });
+  cached.clear = (...args: unknown[]) => (cache.retired ? Promise.resolve() : cache.clear(args.length === 0 ? undefined : args));
+  cached.stats = () => cache.stats();
+  return cached;
+}
+
+function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, options?: CacheOptions): unknown {
+  if (typeof fnOrOptions === "function") {
+    return wrap(fnOrOptions, options, callerSite(cacheResourceImpl), false);
+  }
+  if (fnOrOptions === undefined || (typeof fnOrOptions === "object" && fnOrOptions !== null)) {
+    if (options !== undefined) {
+      throw new InvalidOptionError("options", options, "pass options once: cacheResource(fn, options) or cacheResource(options)(fn)", "cacheResource(fn, { ttl: 60 })");
+    }
+    resolveOptions(fnOrOptions); // bad options fail here, where the decorator is written
+    const decorator = function (fn: AnyFunction, context?: ClassMethodDecoratorContext): unknown {
+      if (typeof fn !== "function") {
+        throw new InvalidOptionError("cacheResource", fn, "a decorator from cacheResource(options) must be applied to a function", "cacheResource({ ttl: 60 })(myFunction)");
+      }
+      if (context !== undefined && context.kind !== "method") {
+        throw new InvalidOptionError("cacheResource", context.kind, "only methods can be decorated", "@cacheResource({ ttl: 60 }) on a class method");
+      }
+      return wrap(fn, fnOrOptions, callerSite(decorator), context !== undefined);
+    };
+    return decorator;
+  }
+  throw new InvalidOptionError(
+    "cacheResource",
+    fnOrOptions,
+    "expects a function to cache or an options object",
+    "cacheResource(fn), cacheResource(fn, options) or cacheResource(options)(fn)",
+  );
+}
+
+function clearEverything(): Promise<void> {
+  const pending = liveCaches().flatMap((cache) => cache.clearAll());
+  return settleAll(pending, systemClock, 30_000, (count) =>
+    reportProblem(`${count} onRelease hook(s) still running 30 s after cacheResource.clear()`, "not awaited further"),
+  );
+}
+
+/** Streamlit's `st.cache_resource` for TypeScript. */
+export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as CacheResource, {
+  clear: clearEverything,
+  events: { subscribe: (listener: CacheEventListener) => registry.events.subscribe(listener) },
+  stats: () => totalStats(liveCaches().map((cache) => cache.stats())),
+});
+
+/**
+ * Ends a session: releases the entries every session-scoped function holds for it. Settles when
+ * their release hooks have finished; never rejects.
+ * @example
+ * socket.on("close", () => endSession(socket.id));
+ */
+export function endSession(sessionId: string): Promise<void> {
+  const pending = liveCaches().flatMap((cache) => cache.endSession(sessionId));
+  return settleAll(pending, systemClock, 30_000, (count) =>
+    reportProblem(`${count} onRelease hook(s) still running 30 s after endSession("${sessionId}")`, "not awaited further"),
+  );
+}

@@ -1,0 +1,561 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { ExpiryQueue } from "../clock/expiry-queue.js";
+import { ClearedWhileComputingError, InvalidOptionError, NoSessionError, RecursiveCallError } from "../errors.js";
+import { Entry, type Store } from "../entry/entry.js";
+import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
+import { StatsCounter, type FunctionStats } from "../events/stats.js";
+import type { CacheHost } from "../hosts/host.js";
+import type { Keyer } from "../keys/keyer.js";
+import type { AnyFunction, ResolvedOptions } from "../options/options.js";
+import { currentSessionId, runInSessionOrNone } from "../session/session.js";
+import { isThenable, settleAll } from "./settle.js";
+
+/*
+ * Implementation notes.
+ *
+ * Single flight. An entry is put in its store the moment a miss starts, before the function
+ * runs, so every later call with the same key finds it. Sync functions cannot be entered twice
+ * for one key except by recursion, which is an error. Async functions share one promise
+ * (`entry.flight`); a rejection removes the entry before anyone can see it, so errors are never
+ * cached and the next call retries.
+ *
+ * Recursion. The chain of computations a call runs inside is carried by an AsyncLocalStorage of
+ * frames. A call that finds its own key pending inside that chain would wait for itself forever,
+ * so it throws instead.
+ *
+ * Clear during a computation. The entry leaves the store at once and remembers why. When its
+ * value settles it is released with that reason and never stored; the callers waiting on it are
+ * handed a fresh computation instead (so no caller ever holds a value that has been released).
+ * A computation that is cleared again and again gives up after a few attempts.
+ *
+ * Removal. Every removal goes through `#remove`, which is where `onRelease` is called, exactly
+ * once per value.
+ */
+
+/** The chain of cached computations the current call runs inside. */
+interface ComputeFrame {
+  readonly entry: Entry;
+  readonly parent: ComputeFrame | undefined;
+}
+
+const FRAMES_KEY = Symbol.for("cache-resource.compute-frames");
+const computeFrames: AsyncLocalStorage<ComputeFrame> =
+  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] as AsyncLocalStorage<ComputeFrame> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] = new AsyncLocalStorage<ComputeFrame>()) as AsyncLocalStorage<ComputeFrame>;
+
+/** Returned by the hit path when the caller must compute instead. */
+const MISS: unique symbol = Symbol("miss");
+
+/** A computation cleared this many times in a row gives up. */
+const MAX_CLEARED_ATTEMPTS = 3;
+/** `clear()` settles when hooks finish, or after this long with a warning for the rest. */
+const RELEASE_WAIT_MS = 30_000;
+/** A failed background refresh is retried after min(ttl, this). */
+const REFRESH_BACKOFF_MAX_MS = 60_000;
+
+/** Everything a function's cache needs that it does not own. */
+export interface FunctionCacheInit {
+  readonly fn: AnyFunction;
+  readonly displayName: string;
+  readonly signature: string;
+  readonly options: ResolvedOptions;
+  readonly keyer: Keyer;
+  readonly events: EventStream;
+  readonly host: () => CacheHost;
+}
+
+/** The cache of one function: its stores (global and per session), timers and counters. */
+export class FunctionCache {
+  readonly displayName: string;
+  /** Source and options that make this cache what it is; a different signature is a new cache. */
+  readonly signature: string;
+  /** Set once its entries were released because the function changed; it holds nothing more. */
+  retired = false;
+
+  #fn: AnyFunction;
+  #options: ResolvedOptions;
+  #keyer: Keyer;
+  readonly #events: EventStream;
+  readonly #host: () => CacheHost;
+  readonly #queue: ExpiryQueue<Entry>;
+  readonly #stats = new StatsCounter();
+  readonly #global: Store = newStore(undefined);
+  readonly #sessions = new Map<string, Store>();
+  #readyTotal = 0;
+
+  constructor(init: FunctionCacheInit) {
+    this.displayName = init.displayName;
+    this.signature = init.signature;
+    this.#fn = init.fn;
+    this.#options = init.options;
+    this.#keyer = init.keyer;
+    this.#events = init.events;
+    this.#host = init.host;
+    this.#queue = new ExpiryQueue<Entry>(init.options.clock, (entry) => {
+      if (!entry.removed) void this.#remove(entry, "expired");
+    });
+  }
+
+  /**
+   * A new wrap of the same source and options (a rerun, a reload, a second copy of a module):
+   * keep the entries, take the newest function and hooks (they may close over new bindings).
+   */
+  adopt(fn: AnyFunction, options: ResolvedOptions, keyer: Keyer): void {
+    this.#fn = fn;
+    this.#options = { ...options, clock: this.#options.clock };
+    this.#keyer = keyer;
+  }
+
+  /** The parameter names used for keys (for display). */
+  get keyer(): Keyer {
+    return this.#keyer;
+  }
+
+  /** Calls the cached function: a stored value, a shared computation, or a new one. */
+  call(thisArg: unknown, args: readonly unknown[]): unknown {
+    return this.#call(thisArg, args, 0);
+  }
+
+  #call(thisArg: unknown, args: readonly unknown[], attempt: number): unknown {
+    const store = this.#storeForCall();
+    const key = this.#keyer.key(args);
+    const entry = store.entries.get(key);
+    if (entry !== undefined) {
+      if (!entry.pending) {
+        const served = this.#serve(entry, thisArg, args);
+        if (served !== MISS) return served;
+      } else {
+        return this.#join(entry);
+      }
+    }
+    return this.#compute(store, key, thisArg, args, attempt);
+  }
+
+  // ── hits ────────────────────────────────────────────────────────────────────────────────
+
+  #serve(entry: Entry, thisArg: unknown, args: readonly unknown[]): unknown {
+    const options = this.#options;
+    if (options.ttlMs !== null) {
+      const now = options.clock.now();
+      if (now >= entry.expiresAt) {
+        if (options.refreshMode === "background" && now < entry.deadline) {
+          this.#startRefresh(entry, now);
+          return this.#hit(entry, true);
+        }
+        void this.#remove(entry, "expired");
+        return MISS;
+      }
+    }
+    if (options.validate !== undefined) return this.#validateThenServe(entry, thisArg, args, options.validate);
+    return this.#hit(entry, false);
+  }
+
+  #hit(entry: Entry, stale: boolean): unknown {
+    this.#stats.hits++;
+    if (this.#options.maxEntries !== null) {
+      // Map order is recency order: move the entry to the end.
+      entry.store.entries.delete(entry.key);
+      entry.store.entries.set(entry.key, entry);
+    }
+    if (this.#events.active) {
+      this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
+    }
+    if (entry.recording !== undefined) this.#host().replay(entry.recording, this.displayName);
+    return entry.result;
+  }
+
+  #validateThenServe(
+    entry: Entry,
+    thisArg: unknown,
+    args: readonly unknown[],
+    validate: NonNullable<ResolvedOptions["validate"]>,
+  ): unknown {
+    if (!entry.isAsync) {
+      let ok: unknown;
+      try {
+        ok = validate(entry.value, ...args);
+        if (isThenable(ok)) {
+          throw new InvalidOptionError(
+            "validate",
+            validate,
+            `returned a Promise for \`${this.displayName}()\`, which is synchronous; async validation needs an async function`,
+            "a validate function that returns a boolean",
+          );
+        }
+      } catch (error) {
+        this.#validationFailed(entry, error);
+        throw error;
+      }
+      if (!ok) {
+        void this.#remove(entry, "invalid");
+        return this.#call(thisArg, args, 0);
+      }
+      return this.#hit(entry, false);
+    }
+    // Async: concurrent hits share one validation, so a failing check recreates the value once.
+    entry.validation ??= this.#validateAsync(entry, args, validate);
+    return entry.validation.then((ok) => {
+      if (ok && !entry.removed) return this.#hit(entry, false);
+      return this.#call(thisArg, args, 0);
+    });
+  }
+
+  #validateAsync(entry: Entry, args: readonly unknown[], validate: NonNullable<ResolvedOptions["validate"]>): Promise<boolean> {
+    return (async () => validate(entry.value, ...args))().then(
+      (ok) => {
+        entry.validation = undefined;
+        if (!ok) void this.#remove(entry, "invalid");
+        return Boolean(ok);
+      },
+      (error: unknown) => {
+        entry.validation = undefined;
+        this.#validationFailed(entry, error);
+        throw error;
+      },
+    );
+  }
+
+  #validationFailed(entry: Entry, error: unknown): void {
+    this.#reportError("validate", error, entry.store.sessionId);
+    void this.#remove(entry, "invalid");
+  }
+
+  /** A call for a key whose computation is running: share it, unless that would wait on itself. */
+  #join(entry: Entry): unknown {
+    if (entry.flight === undefined || isInsideComputation(entry)) {
+      throw new RecursiveCallError(this.displayName);
+    }
+    this.#stats.hits++;
+    if (this.#events.active) {
+      this.#events.emit({ type: "hit", stale: false, ...this.#eventBase(entry.store.sessionId) });
+    }
+    return entry.flight.then((value) => {
+      if (entry.recording !== undefined && !entry.removed) this.#host().replay(entry.recording, this.displayName);
+      return value;
+    });
+  }
+
+  // ── misses ──────────────────────────────────────────────────────────────────────────────
+
+  #compute(store: Store, key: Entry["key"], thisArg: unknown, args: readonly unknown[], attempt: number): unknown {
+    const options = this.#options;
+    const entry = new Entry(key, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
+    store.entries.set(key, entry);
+    this.#stats.misses++;
+    const startedAt = options.clock.now();
+    if (this.#events.active) this.#events.emit({ type: "miss", ...this.#eventBase(store.sessionId) });
+
+    const parent = computeFrames.getStore();
+    const scope = this.#host().beginMiss({
+      functionName: this.displayName,
+      spinnerText: spinnerText(options.showSpinner, this.displayName, args.length),
+      showTime: options.showTime,
+      outermost: parent === undefined,
+      startedAt,
+      allowWidgets: options.allowWidgets,
+    });
+    const fn = this.#fn;
+    let result: unknown;
+    try {
+      result = computeFrames.run({ entry, parent }, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
+    } catch (error) {
+      scope.end({ ok: false, error });
+      this.#computationFailed(entry, error);
+      throw error;
+    }
+    if (!isThenable(result)) {
+      return this.#settle(entry, result, scope.end({ ok: true }), startedAt, thisArg, args, attempt);
+    }
+    entry.isAsync = true;
+    const flight = Promise.resolve(result).then(
+      (value) => this.#settle(entry, value, scope.end({ ok: true }), startedAt, thisArg, args, attempt),
+      (error: unknown) => {
+        scope.end({ ok: false, error });
+        this.#computationFailed(entry, error);
+        throw error;
+      },
+    );
+    entry.flight = flight;
+    return flight;
+  }
+
+  #settle(
+    entry: Entry,
+    value: unknown,
+    recording: unknown,
+    startedAt: number,
+    thisArg: unknown,
+    args: readonly unknown[],
+    attempt: number,
+  ): unknown {
+    entry.flight = undefined;
+    if (entry.removed) {
+      // Cleared while computing: the value belongs to a state that no longer exists.
+      void this.#release(value, entry.removedReason ?? "clear", entry.store.sessionId);
+      if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
+      return this.#call(thisArg, args, attempt + 1);
+    }
+    const store = entry.store;
+    const options = this.#options;
+    entry.pending = false;
+    entry.value = value;
+    entry.result = entry.isAsync ? Promise.resolve(value) : value;
+    entry.recording = recording;
+    store.readyCount++;
+    this.#readyTotal++;
+    // The fresh value is the most recently used: it must never be the one evicted for itself.
+    store.entries.delete(entry.key);
+    store.entries.set(entry.key, entry);
+    const now = options.clock.now();
+    if (options.ttlMs !== null) this.#scheduleExpiry(entry, now);
+    const durationMs = now - startedAt;
+    this.#stats.recordComputed(durationMs);
+    if (this.#events.active) this.#events.emit({ type: "computed", durationMs, ...this.#eventBase(store.sessionId) });
+    if (options.maxEntries !== null) this.#evictOverflow(store, options.maxEntries);
+    return value;
+  }
+
+  #computationFailed(entry: Entry, error: unknown): void {
+    entry.flight = undefined;
+    if (!entry.removed) {
+      entry.removed = true;
+      if (entry.store.entries.get(entry.key) === entry) entry.store.entries.delete(entry.key);
+    }
+    this.#reportError("compute", error, entry.store.sessionId);
+  }
+
+  #scheduleExpiry(entry: Entry, now: number): void {
+    const ttlMs = this.#options.ttlMs!;
+    entry.expiresAt = now + ttlMs;
+    entry.deadline = this.#options.refreshMode === "background" ? now + 2 * ttlMs : entry.expiresAt;
+    this.#queue.schedule(entry);
+    // Entries that left early stay queued until their deadline; rebuild when they dominate.
+    if (this.#queue.size > 2 * this.#readyTotal + 1024) this.#queue.prune((e) => !e.removed);
+  }
+
+  #evictOverflow(store: Store, maxEntries: number): void {
+    if (store.readyCount <= maxEntries) return;
+    for (const candidate of store.entries.values()) {
+      if (store.readyCount <= maxEntries) break;
+      if (!candidate.pending) void this.#remove(candidate, "evicted");
+    }
+  }
+
+  // ── background refresh ──────────────────────────────────────────────────────────────────
+
+  #startRefresh(entry: Entry, now: number): void {
+    if (entry.refreshing || now < entry.refreshBackoffUntil) return;
+    entry.refreshing = true;
+    if (this.#events.active) this.#events.emit({ type: "refresh", phase: "start", ...this.#eventBase(entry.store.sessionId) });
+    // Deferred so the caller gets the stale value first, even for a synchronous function.
+    setImmediate(() => this.#runRefresh(entry));
+  }
+
+  #runRefresh(entry: Entry): void {
+    const startedAt = this.#options.clock.now();
+    const fn = this.#fn;
+    let result: unknown;
+    try {
+      // Outside the caller's computation chain, inside the entry's own session.
+      result = computeFrames.exit(() =>
+        runInSessionOrNone(entry.store.sessionId, () => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
+      );
+    } catch (error) {
+      this.#refreshFailed(entry, error);
+      return;
+    }
+    if (isThenable(result)) {
+      Promise.resolve(result).then(
+        (value) => this.#refreshed(entry, value, startedAt),
+        (error: unknown) => this.#refreshFailed(entry, error),
+      );
+    } else {
+      this.#refreshed(entry, result, startedAt);
+    }
+  }
+
+  #refreshed(entry: Entry, value: unknown, startedAt: number): void {
+    entry.refreshing = false;
+    const sessionId = entry.store.sessionId;
+    if (entry.removed) {
+      // Cleared (or hard-expired) while refreshing: the new value is never stored.
+      if (this.#events.active) this.#events.emit({ type: "refresh", phase: "discarded", ...this.#eventBase(sessionId) });
+      void this.#release(value, entry.removedReason ?? "clear", sessionId);
+      return;
+    }
+    const previous = entry.value;
+    entry.value = value;
+    entry.result = entry.isAsync ? Promise.resolve(value) : value;
+    const now = this.#options.clock.now();
+    this.#scheduleExpiry(entry, now);
+    const durationMs = now - startedAt;
+    this.#stats.recordComputed(durationMs);
+    if (this.#events.active) {
+      this.#events.emit({ type: "computed", durationMs, ...this.#eventBase(sessionId) });
+      this.#events.emit({ type: "refresh", phase: "stored", ...this.#eventBase(sessionId) });
+    }
+    // Released only after the new value is in place, so no caller is left without one.
+    if (previous !== value) void this.#release(previous, "refreshed", sessionId);
+  }
+
+  #refreshFailed(entry: Entry, error: unknown): void {
+    entry.refreshing = false;
+    entry.refreshBackoffUntil = this.#options.clock.now() + Math.min(this.#options.ttlMs ?? 0, REFRESH_BACKOFF_MAX_MS);
+    this.#reportError("refresh", error, entry.store.sessionId);
+    if (this.#events.active) this.#events.emit({ type: "refresh", phase: "failed", ...this.#eventBase(entry.store.sessionId) });
+  }
+
+  // ── removal ─────────────────────────────────────────────────────────────────────────────
+
+  /** The one removal path: takes the entry out of its store and releases its value. */
+  #remove(entry: Entry, reason: ReleaseReason): Promise<void> | undefined {
+    if (entry.removed) return undefined;
+    entry.removed = true;
+    entry.removedReason = reason;
+    entry.deadline = Infinity;
+    const store = entry.store;
+    if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
+    if (entry.pending) return undefined; // released when it settles
+    store.readyCount--;
+    this.#readyTotal--;
+    const value = entry.value;
+    entry.value = undefined;
+    entry.result = undefined;
+    entry.recording = undefined;
+    return this.#release(value, reason, store.sessionId);
+  }
+
+  #release(value: unknown, reason: ReleaseReason, sessionId: string | undefined): Promise<void> | undefined {
+    this.#stats.recordRelease(reason);
+    if (this.#events.active) this.#events.emit({ type: "release", reason, ...this.#eventBase(sessionId) });
+    const hook = this.#options.onRelease;
+    if (hook === undefined) return undefined;
+    const failed = (error: unknown) => {
+      this.#reportError("release", error, sessionId);
+      reportProblem(`onRelease of \`${this.displayName}()\` failed (reason "${reason}")`, error);
+    };
+    try {
+      const outcome = hook(value, reason);
+      if (isThenable(outcome)) return Promise.resolve(outcome).then(() => undefined, failed);
+    } catch (error) {
+      failed(error);
+    }
+    return undefined;
+  }
+
+  #removeAll(stores: Iterable<Store>, reason: ReleaseReason): Promise<void>[] {
+    const pending: Promise<void>[] = [];
+    for (const store of [...stores]) {
+      for (const entry of [...store.entries.values()]) {
+        const done = this.#remove(entry, reason);
+        if (done !== undefined) pending.push(done);
+      }
+    }
+    return pending;
+  }
+
+  /**
+   * `fn.clear(...args)` / `fn.clear()`. For a session-scoped function called inside a session,
+   * only that session's entries; otherwise every session's. Returns hook promises.
+   */
+  clear(args: readonly unknown[] | undefined): Promise<void> {
+    const sessionId = this.#options.scope === "session" ? currentSessionId() : undefined;
+    const stores = sessionId !== undefined ? [this.#sessions.get(sessionId)].filter((s) => s !== undefined) : this.#allStores();
+    if (args === undefined) return this.#settle_(this.#removeAll(stores, "clear"));
+    const key = this.#keyer.key(args);
+    const pending: Promise<void>[] = [];
+    for (const store of stores) {
+      const entry = store.entries.get(key);
+      const done = entry === undefined ? undefined : this.#remove(entry, "clear");
+      if (done !== undefined) pending.push(done);
+    }
+    return this.#settle_(pending);
+  }
+
+  /** `cacheResource.clear()`: every entry of every session. */
+  clearAll(reason: ReleaseReason = "clear-all"): Promise<void>[] {
+    return this.#removeAll(this.#allStores(), reason);
+  }
+
+  /** Releases the entries of one session and forgets its store. */
+  endSession(sessionId: string): Promise<void>[] {
+    const store = this.#sessions.get(sessionId);
+    if (store === undefined) return [];
+    this.#sessions.delete(sessionId);
+    return this.#removeAll([store], "session-end");
+  }
+
+  /** The function changed: release everything and stop holding anything. */
+  retire(): Promise<void>[] {
+    this.retired = true;
+    const pending = this.#removeAll(this.#allStores(), "superseded");
+    this.#sessions.clear();
+    this.#queue.reset();
+    return pending;
+  }
+
+  /** Waits for hook promises (bounded), never rejects. */
+  settleReleases(pending: Promise<void>[]): Promise<void> {
+    return this.#settle_(pending);
+  }
+
+  #settle_(pending: Promise<void>[]): Promise<void> {
+    return settleAll(pending, this.#options.clock, RELEASE_WAIT_MS, (count) =>
+      reportProblem(`${count} onRelease hook(s) of \`${this.displayName}()\` still running after ${RELEASE_WAIT_MS} ms`, "not awaited further"),
+    );
+  }
+
+  // ── introspection ───────────────────────────────────────────────────────────────────────
+
+  stats(): FunctionStats {
+    return this.#stats.snapshot(this.displayName, this.#readyTotal);
+  }
+
+  /** Number of stored values for `sessionId` (or the global store). */
+  size(sessionId?: string): number {
+    const store = sessionId === undefined ? this.#global : this.#sessions.get(sessionId);
+    return store?.readyCount ?? 0;
+  }
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────
+
+  #storeForCall(): Store {
+    if (this.#options.scope === "global") return this.#global;
+    const sessionId = currentSessionId();
+    if (sessionId === undefined) throw new NoSessionError(this.displayName);
+    let store = this.#sessions.get(sessionId);
+    if (store === undefined) this.#sessions.set(sessionId, (store = newStore(sessionId)));
+    return store;
+  }
+
+  #allStores(): Store[] {
+    return [this.#global, ...this.#sessions.values()];
+  }
+
+  #reportError(phase: "compute" | "validate" | "release" | "refresh", error: unknown, sessionId: string | undefined): void {
+    this.#stats.errors++;
+    if (this.#events.active) this.#events.emit({ type: "error", phase, error, ...this.#eventBase(sessionId) });
+  }
+
+  #eventBase(sessionId: string | undefined): { functionName: string; sessionId: string | undefined; at: number } {
+    return { functionName: this.displayName, sessionId, at: this.#options.clock.now() };
+  }
+}
+
+function newStore(sessionId: string | undefined): Store {
+  return { sessionId, entries: new Map(), readyCount: 0 };
+}
+
+function isInsideComputation(entry: Entry): boolean {
+  for (let frame = computeFrames.getStore(); frame !== undefined; frame = frame.parent) {
+    if (frame.entry === entry) return true;
+  }
+  return false;
+}
+
+/** Spinner text per Streamlit: "Running `name(...)`.", "Running `name()`." with no arguments. */
+function spinnerText(showSpinner: boolean | string, functionName: string, argCount: number): string | undefined {
+  if (showSpinner === false) return undefined;
+  if (typeof showSpinner === "string") return showSpinner;
+  return `Running \`${functionName}(${argCount > 0 ? "..." : ""})\`.`;
+}

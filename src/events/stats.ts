@@ -1,0 +1,80 @@
+import type { ReleaseReason } from "./events.js";
+
+/** Counters of one cached function (all sessions together). */
+export interface FunctionStats {
+  readonly functionName: string;
+  /** Values currently stored (all sessions). */
+  readonly entries: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly errors: number;
+  /** Values released, by reason. */
+  readonly releases: Readonly<Partial<Record<ReleaseReason, number>>>;
+  /** Mean duration of successful computations, in milliseconds (0 when none). */
+  readonly meanComputeMs: number;
+  /** Longest successful computation, in milliseconds. */
+  readonly maxComputeMs: number;
+}
+
+/** Totals over every cached function, plus each function's own counters. */
+export interface GlobalStats {
+  readonly entries: number;
+  readonly hits: number;
+  readonly misses: number;
+  readonly errors: number;
+  readonly releases: Readonly<Partial<Record<ReleaseReason, number>>>;
+  readonly functions: readonly FunctionStats[];
+}
+
+/** Mutable counters kept by a function's cache; read through {@link StatsCounter.snapshot}. */
+export class StatsCounter {
+  hits = 0;
+  misses = 0;
+  errors = 0;
+  computed = 0;
+  totalComputeMs = 0;
+  maxComputeMs = 0;
+  readonly releases: Partial<Record<ReleaseReason, number>> = {};
+
+  recordComputed(durationMs: number): void {
+    this.computed++;
+    this.totalComputeMs += durationMs;
+    if (durationMs > this.maxComputeMs) this.maxComputeMs = durationMs;
+  }
+
+  recordRelease(reason: ReleaseReason): void {
+    this.releases[reason] = (this.releases[reason] ?? 0) + 1;
+  }
+
+  snapshot(functionName: string, entries: number): FunctionStats {
+    return {
+      functionName,
+      entries,
+      hits: this.hits,
+      misses: this.misses,
+      errors: this.errors,
+      releases: { ...this.releases },
+      meanComputeMs: this.computed === 0 ? 0 : this.totalComputeMs / this.computed,
+      maxComputeMs: this.maxComputeMs,
+    };
+  }
+}
+
+/** Adds up function stats into global totals. */
+export function totalStats(functions: readonly FunctionStats[]): GlobalStats {
+  const releases: Partial<Record<ReleaseReason, number>> = {};
+  let entries = 0;
+  let hits = 0;
+  let misses = 0;
+  let errors = 0;
+  for (const f of functions) {
+    entries += f.entries;
+    hits += f.hits;
+    misses += f.misses;
+    errors += f.errors;
+    for (const [reason, count] of Object.entries(f.releases) as [ReleaseReason, number][]) {
+      releases[reason] = (releases[reason] ?? 0) + count;
+    }
+  }
+  return { entries, hits, misses, errors, releases, functions };
+}

@@ -1,0 +1,36 @@
+export { cacheResource, endSession } from "./api/cache-resource.js";
+export type { CachedFunction, CacheDecorator, CacheResource } from "./api/cache-resource.js";
+export type { AnyFunction, CacheOptions, ValidateResult } from "./options/options.js";
+export { runInSession, currentSessionId } from "./session/session.js";
+export { parseTtl } from "./durations/parse-ttl.js";
+export type { TtlInput, DurationObject } from "./durations/parse-ttl.js";
+export type { HashFuncs } from "./keys/keyer.js";
+export type { Clock, TimerHandle } from "./clock/clock.js";
+export type {
+  CacheEvent,
+  CacheEventListener,
+  ComputedEvent,
+  ErrorEvent,
+  HitEvent,
+  MissEvent,
+  RefreshEvent,
+  ReleaseEvent,
+  ReleaseReason,
+} from "./events/events.js";
+export type { FunctionStats, GlobalStats } from "./events/stats.js";
+export type { CacheHost, MissInfo, MissOutcome, MissScope } from "./hosts/host.js";
+export { setHost } from "./hosts/current.js";
+export { createTerminalHost } from "./hosts/terminal.js";
+export type { TerminalHostOptions, SpinnerOutput } from "./hosts/terminal.js";
+export {
+  CacheResourceError,
+  ClearedWhileComputingError,
+  FunctionIdentityError,
+  HashFuncError,
+  InvalidOptionError,
+  InvalidTtlError,
+  NoSessionError,
+  RecursiveCallError,
+  UnhashableParamError,
+} from "./errors.js";
+export type { ParameterRef } from "./errors.js";

@@ -1,0 +1,230 @@
+import type { Clock } from "../clock/clock.js";
+import { systemClock } from "../clock/clock.js";
+import { parseTtl, type TtlInput } from "../durations/parse-ttl.js";
+import { InvalidOptionError } from "../errors.js";
+import type { ReleaseReason } from "../events/events.js";
+import type { HashFuncs } from "../keys/keyer.js";
+
+/** Any function a user may cache. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFunction = (...args: any[]) => any;
+
+/** What `validate` may return: async results only for functions that return a Promise. */
+export type ValidateResult<F extends AnyFunction> =
+  ReturnType<F> extends PromiseLike<unknown> ? boolean | PromiseLike<boolean> : boolean;
+
+/**
+ * Options of `cacheResource`. Names are the camelCase of Streamlit's `st.cache_resource`
+ * parameters, with the same defaults.
+ */
+export interface CacheOptions<F extends AnyFunction = AnyFunction> {
+  /**
+   * Maximum age of an entry, counted from when its value settled. A number is seconds; strings
+   * take pandas Timedelta style (`"1d"`, `"1.5 days"`, `"1h23s"`, `"30min"`, `"500ms"`) or ISO 8601
+   * (`"PT1H30M"`); objects take `{ weeks, days, hours, minutes, seconds, milliseconds }`.
+   * Expired entries are removed by a timer, so `onRelease` runs on time.
+   * @default null (never expires)
+   * @example cacheResource(connect, { ttl: "1h" })
+   */
+  ttl?: TtlInput;
+  /**
+   * Most entries kept (per session with `scope: "session"`); when a new value would exceed it,
+   * the least recently used entry is released.
+   * @default null (unbounded)
+   * @example cacheResource(loadModel, { maxEntries: 4 })
+   */
+  maxEntries?: number | null;
+  /**
+   * Show a spinner while a miss computes: only for the outermost cached call, and only once the
+   * miss has lasted 0.5 s. A string replaces the default text "Running `name(...)`.".
+   * @default true
+   * @example cacheResource(loadModel, { showSpinner: "Loading the model..." })
+   */
+  showSpinner?: boolean | string;
+  /**
+   * Show the elapsed time next to the spinner text, e.g. "(1.3 seconds)".
+   * @default false
+   */
+  showTime?: boolean;
+  /**
+   * Called with the stored value (and the call's arguments) on every hit; returning `false`
+   * releases the entry and computes a new value. May return a Promise only when the cached
+   * function itself returns one. If it throws, that call gets the error and the entry is released.
+   * @default undefined
+   * @example cacheResource(connect, { validate: (pool) => !pool.ended })
+   */
+  validate?: (value: Awaited<ReturnType<F>>, ...args: Parameters<F>) => ValidateResult<F>;
+  /**
+   * Custom hashing per type: a `Map` from a class (or a class's name, which still matches after a
+   * hot reload) to a function that turns such a value into something hashable.
+   * @default undefined
+   * @example cacheResource(getPersonName, { hashFuncs: new Map([[Person, (p: Person) => p.id]]) })
+   */
+  hashFuncs?: HashFuncs;
+  /**
+   * Arguments left out of the key, by position or by parameter name. Unlike the leading-`_`
+   * convention this survives minifiers that rename parameters.
+   * @default []
+   * @example cacheResource((factory: Factory, url: string) => factory.open(url), { exclude: [0] })
+   */
+  exclude?: readonly (number | string)[];
+  /**
+   * Cleanup for every value that leaves the cache, called exactly once whatever the path: clears,
+   * LRU eviction, ttl expiry, failed validation, background replacement, session end or a changed
+   * function. Async hooks are awaited by `clear()`; a throwing hook is reported as a warning and
+   * an `error` event, and never stops the others.
+   * @default undefined
+   * @example cacheResource(connect, { onRelease: (pool) => pool.end() })
+   */
+  onRelease?: (value: Awaited<ReturnType<F>>, reason: ReleaseReason) => void | PromiseLike<void>;
+  /**
+   * `"global"` shares entries across the process; `"session"` keeps them per session
+   * (`runInSession`) and releases them at `endSession`.
+   * @default "global"
+   */
+  scope?: "global" | "session";
+  /**
+   * With `"background"` (needs `ttl`), a value older than ttl but younger than 2×ttl is returned at
+   * once while one refresh per key runs; older values make the caller wait.
+   * @default "foreground"
+   */
+  refreshMode?: "foreground" | "background";
+  /**
+   * Explicit identity of the function's cache, instead of its module and name. Needed for bound
+   * and native functions, whose source text is a placeholder.
+   * @default undefined
+   * @example cacheResource(client.connect.bind(client), { name: "connect" })
+   */
+  name?: string;
+  /**
+   * App runtime only: widget values read inside the function become part of the key.
+   * @default false
+   */
+  experimentalAllowWidgets?: boolean;
+  /**
+   * Time source for ttl and statistics; inject a manual clock in tests.
+   * @default the process clock (`performance.now()` and unref'd timers)
+   */
+  clock?: Clock;
+}
+
+/** Options after validation, as the cache uses them. */
+export interface ResolvedOptions {
+  readonly ttlMs: number | null;
+  readonly maxEntries: number | null;
+  readonly showSpinner: boolean | string;
+  readonly showTime: boolean;
+  readonly validate: ((value: unknown, ...args: unknown[]) => unknown) | undefined;
+  readonly hashFuncs: HashFuncs | undefined;
+  readonly exclude: readonly (number | string)[] | undefined;
+  readonly onRelease: ((value: unknown, reason: ReleaseReason) => unknown) | undefined;
+  readonly scope: "global" | "session";
+  readonly refreshMode: "foreground" | "background";
+  readonly name: string | undefined;
+  readonly allowWidgets: boolean;
+  readonly clock: Clock;
+}
+
+const KNOWN_OPTIONS = new Set<string>([
+  "ttl", "maxEntries", "showSpinner", "showTime", "validate", "hashFuncs", "exclude", "onRelease",
+  "scope", "refreshMode", "name", "experimentalAllowWidgets", "clock",
+]);
+
+/** Streamlit spellings users may carry over, mapped to ours for a helpful message. */
+const SNAKE_CASE_HINTS: Record<string, string> = {
+  max_entries: "maxEntries", show_spinner: "showSpinner", show_time: "showTime", hash_funcs: "hashFuncs",
+  on_release: "onRelease", refresh_mode: "refreshMode", experimental_allow_widgets: "experimentalAllowWidgets",
+};
+
+/** Validates user options once, at decoration time. Throws {@link InvalidOptionError}. */
+export function resolveOptions(options: CacheOptions<AnyFunction> | undefined): ResolvedOptions {
+  const o: CacheOptions<AnyFunction> = options ?? {};
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw new InvalidOptionError("options", o, "options must be a plain object", "{ ttl, maxEntries, showSpinner, ... }");
+  }
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const hint = SNAKE_CASE_HINTS[key];
+      throw new InvalidOptionError(
+        key,
+        (o as Record<string, unknown>)[key],
+        hint ? `unknown option; did you mean \`${hint}\`?` : "unknown option",
+        [...KNOWN_OPTIONS].join(", "),
+      );
+    }
+  }
+  const ttlSeconds = parseTtl(o.ttl);
+  const maxEntries = o.maxEntries ?? null;
+  if (maxEntries !== null && !(Number.isInteger(maxEntries) && maxEntries >= 1)) {
+    throw new InvalidOptionError(
+      "maxEntries",
+      maxEntries,
+      "must be a whole number of at least 1 (to skip caching, call the function directly)",
+      "a positive integer such as 4, or null for no bound",
+    );
+  }
+  const showSpinner = o.showSpinner ?? true;
+  if (typeof showSpinner !== "boolean" && typeof showSpinner !== "string") {
+    throw new InvalidOptionError("showSpinner", showSpinner, "must be a boolean or a string", "true, false, or the spinner text");
+  }
+  const showTime = o.showTime ?? false;
+  if (typeof showTime !== "boolean") {
+    throw new InvalidOptionError("showTime", showTime, "must be a boolean", "true or false");
+  }
+  checkFunction("validate", o.validate, "(value, ...args) => boolean | Promise<boolean>");
+  checkFunction("onRelease", o.onRelease, "(value, reason) => void | Promise<void>");
+  if (o.hashFuncs !== undefined && !(o.hashFuncs instanceof Map)) {
+    throw new InvalidOptionError("hashFuncs", o.hashFuncs, "must be a Map", "new Map([[SomeClass, (value) => value.id]])");
+  }
+  if (o.exclude !== undefined && !Array.isArray(o.exclude)) {
+    throw new InvalidOptionError("exclude", o.exclude, "must be an array", "an array of positions and parameter names, e.g. [0, \"client\"]");
+  }
+  const scope = o.scope ?? "global";
+  if (scope !== "global" && scope !== "session") {
+    throw new InvalidOptionError("scope", scope, "unknown scope", '"global" or "session"');
+  }
+  const refreshMode = o.refreshMode ?? "foreground";
+  if (refreshMode !== "foreground" && refreshMode !== "background") {
+    throw new InvalidOptionError("refreshMode", refreshMode, "unknown refresh mode", '"foreground" or "background"');
+  }
+  if (refreshMode === "background" && !(ttlSeconds !== null && ttlSeconds > 0)) {
+    throw new InvalidOptionError(
+      "refreshMode",
+      refreshMode,
+      "background refresh needs a positive `ttl`: values are refreshed between ttl and 2×ttl",
+      'refreshMode: "background" together with ttl, e.g. { ttl: "10m", refreshMode: "background" }',
+    );
+  }
+  if (o.name !== undefined && (typeof o.name !== "string" || o.name.trim() === "")) {
+    throw new InvalidOptionError("name", o.name, "must be a non-empty string", 'a stable identifier such as "getDb"');
+  }
+  const allowWidgets = o.experimentalAllowWidgets ?? false;
+  if (typeof allowWidgets !== "boolean") {
+    throw new InvalidOptionError("experimentalAllowWidgets", allowWidgets, "must be a boolean", "true or false");
+  }
+  const clock = o.clock ?? systemClock;
+  if (typeof clock !== "object" || typeof clock.now !== "function" || typeof clock.setTimer !== "function") {
+    throw new InvalidOptionError("clock", clock, "must have now() and setTimer()", "an object implementing Clock");
+  }
+  return {
+    ttlMs: ttlSeconds === null ? null : ttlSeconds * 1000,
+    maxEntries,
+    showSpinner,
+    showTime,
+    validate: o.validate as ResolvedOptions["validate"],
+    hashFuncs: o.hashFuncs,
+    exclude: o.exclude,
+    onRelease: o.onRelease as ResolvedOptions["onRelease"],
+    scope,
+    refreshMode,
+    name: o.name,
+    allowWidgets,
+    clock,
+  };
+}
+
+function checkFunction(option: string, value: unknown, accepted: string): void {
+  if (value !== undefined && typeof value !== "function") {
+    throw new InvalidOptionError(option, value, "must be a function", accepted);
+  }
+}

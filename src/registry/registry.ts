@@ -1,0 +1,63 @@
+import { EventStream, reportProblem } from "../events/events.js";
+import type { FunctionCache } from "../cache/function-cache.js";
+import type { FunctionIdentity } from "./identity.js";
+
+/**
+ * Every cached function's cache in the process, by lineage. It lives on `globalThis` under a
+ * `Symbol.for` key, so reruns, hot reloads and duplicate copies of the library (a CommonJS and an
+ * ESM build, two versions in node_modules) all find the same caches instead of creating twins.
+ */
+export interface Registry {
+  readonly caches: Map<string, FunctionCache>;
+  readonly events: EventStream;
+  /** Lineages already warned about for being redefined while the old definition is still called. */
+  readonly warnedLineages: Set<string>;
+}
+
+const REGISTRY_KEY = Symbol.for("cache-resource.registry.v1");
+
+/** The process-wide registry (created on first use). */
+export const registry: Registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as Registry | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] = {
+    caches: new Map(),
+    events: new EventStream(),
+    warnedLineages: new Set(),
+  } satisfies Registry) as Registry;
+
+/**
+ * Returns the cache for `identity`: the live one when its signature matches (`adopt` then takes
+ * the newest function), otherwise a new one from `create`, after retiring (and releasing) the
+ * previous cache of the same lineage.
+ */
+export function registerCache(
+  identity: FunctionIdentity,
+  create: () => FunctionCache,
+  adopt: (cache: FunctionCache) => void,
+): FunctionCache {
+  const current = registry.caches.get(identity.lineage);
+  if (current !== undefined && !current.retired && current.signature === identity.signature) {
+    adopt(current);
+    return current;
+  }
+  if (current !== undefined && !current.retired) {
+    void current.settleReleases(current.retire());
+  }
+  const cache = create();
+  registry.caches.set(identity.lineage, cache);
+  return cache;
+}
+
+/** Warns once per lineage that two definitions keep replacing each other. */
+export function warnRedefinition(identity: FunctionIdentity): void {
+  if (registry.warnedLineages.has(identity.lineage)) return;
+  registry.warnedLineages.add(identity.lineage);
+  reportProblem(
+    `\`${identity.displayName}()\` was redefined with a different body or options while the previous definition is still called`,
+    `if these are two different functions, give each a distinct \`name\` option (lineage ${identity.lineage})`,
+  );
+}
+
+/** Every live cache. */
+export function liveCaches(): FunctionCache[] {
+  return [...registry.caches.values()].filter((cache) => !cache.retired);
+}
