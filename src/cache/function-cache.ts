@@ -5,7 +5,7 @@ import { Entry, type Store } from "../entry/entry.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
-import type { Keyer } from "../keys/keyer.js";
+import { createKeyer, type Keyer } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isThenable, settleAll } from "./settle.js";
@@ -42,6 +42,9 @@ const FRAMES_KEY = Symbol.for("cache-resource.compute-frames");
 const computeFrames: AsyncLocalStorage<ComputeFrame> =
   ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] as AsyncLocalStorage<ComputeFrame> | undefined) ??
   ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] = new AsyncLocalStorage<ComputeFrame>()) as AsyncLocalStorage<ComputeFrame>;
+
+/** Leads the key of widget-keyed values; never reachable from user arguments. */
+const WIDGET_KEY_MARK = Symbol("cache-resource.widget-state");
 
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
@@ -82,6 +85,9 @@ export class FunctionCache {
   readonly #global: Store = newStore(undefined);
   readonly #sessions = new Map<string, Store>();
   #readyTotal = 0;
+  /** Widget-keyed functions: per argument key, a recording that says which widgets it reads. */
+  readonly #widgetProbes = new Map<Entry["key"], unknown>();
+  #widgetKeyer: Keyer | undefined;
 
   constructor(init: FunctionCacheInit) {
     this.displayName = init.displayName;
@@ -118,7 +124,8 @@ export class FunctionCache {
 
   #call(thisArg: unknown, args: readonly unknown[], attempt: number): unknown {
     const store = this.#storeForCall();
-    const key = this.#keyer.key(args);
+    const baseKey = this.#keyer.key(args);
+    const key = this.#options.allowWidgets ? this.#withWidgetState(baseKey) : baseKey;
     const entry = store.entries.get(key);
     if (entry !== undefined) {
       if (!entry.pending) {
@@ -128,7 +135,7 @@ export class FunctionCache {
         return this.#join(entry);
       }
     }
-    return this.#compute(store, key, thisArg, args, attempt);
+    return this.#compute(store, baseKey, key, thisArg, args, attempt);
   }
 
   // ── hits ────────────────────────────────────────────────────────────────────────────────
@@ -237,9 +244,17 @@ export class FunctionCache {
 
   // ── misses ──────────────────────────────────────────────────────────────────────────────
 
-  #compute(store: Store, key: Entry["key"], thisArg: unknown, args: readonly unknown[], attempt: number): unknown {
+  #compute(
+    store: Store,
+    baseKey: Entry["key"],
+    key: Entry["key"],
+    thisArg: unknown,
+    args: readonly unknown[],
+    attempt: number,
+  ): unknown {
     const options = this.#options;
-    const entry = new Entry(key, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
+    const entry = new Entry(baseKey, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
+    entry.key = key;
     store.entries.set(key, entry);
     this.#stats.misses++;
     const startedAt = options.clock.now();
@@ -301,6 +316,7 @@ export class FunctionCache {
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
     entry.recording = recording;
+    if (options.allowWidgets && recording !== undefined) this.#keyByWidgets(entry, recording);
     store.readyCount++;
     this.#readyTotal++;
     // The fresh value is the most recently used: it must never be the one evicted for itself.
@@ -465,9 +481,13 @@ export class FunctionCache {
     const key = this.#keyer.key(args);
     const pending: Promise<void>[] = [];
     for (const store of stores) {
-      const entry = store.entries.get(key);
-      const done = entry === undefined ? undefined : this.#remove(entry, "clear");
-      if (done !== undefined) pending.push(done);
+      const matches = this.#options.allowWidgets
+        ? [...store.entries.values()].filter((entry) => entry.baseKey === key || Object.is(entry.baseKey, key))
+        : [store.entries.get(key)];
+      for (const entry of matches) {
+        const done = entry === undefined ? undefined : this.#remove(entry, "clear");
+        if (done !== undefined) pending.push(done);
+      }
     }
     return this.#settle_(pending);
   }
@@ -515,6 +535,37 @@ export class FunctionCache {
   size(sessionId?: string): number {
     const store = sessionId === undefined ? this.#global : this.#sessions.get(sessionId);
     return store?.readyCount ?? 0;
+  }
+
+  // ── widget-keyed values (experimentalAllowWidgets) ───────────────────────────────────────
+
+  /** The store key of a call: its arguments' key plus the current state of the widgets it reads. */
+  #withWidgetState(baseKey: Entry["key"]): Entry["key"] {
+    const probe = this.#widgetProbes.get(baseKey);
+    if (probe === undefined) return baseKey;
+    const state = this.#host().widgetState?.(probe);
+    return state === undefined ? baseKey : this.#widgetKey(baseKey, state);
+  }
+
+  /** After a miss: file the value under the widget state it was computed with. */
+  #keyByWidgets(entry: Entry, recording: unknown): void {
+    const state = this.#host().widgetState?.(recording);
+    if (state === undefined) return;
+    this.#widgetProbes.set(entry.baseKey, recording);
+    const key = this.#widgetKey(entry.baseKey, state);
+    if (key === entry.key) return;
+    const store = entry.store;
+    if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
+    const occupant = store.entries.get(key);
+    if (occupant !== undefined) void this.#remove(occupant, "superseded");
+    entry.key = key;
+    store.entries.set(key, entry);
+  }
+
+  #widgetKey(baseKey: Entry["key"], state: string): Entry["key"] {
+    // A private symbol first: no argument list of the user's can encode to the same key.
+    this.#widgetKeyer ??= createKeyer({ functionName: this.displayName, fn: (mark: symbol, base: unknown, state: string) => [mark, base, state] });
+    return this.#widgetKeyer.key([WIDGET_KEY_MARK, baseKey, state]);
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────

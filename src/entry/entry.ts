@@ -46,11 +46,17 @@ export class Entry implements Expirable {
   /** No new background refresh before this clock time (after a failed one). */
   refreshBackoffUntil = 0;
 
+  /** The key in its store: the arguments' key, plus widget state for widget-keyed functions. */
+  key: ValueKey;
+
   constructor(
-    readonly key: ValueKey,
+    /** The key of the call's arguments alone. */
+    readonly baseKey: ValueKey,
     readonly store: Store,
     /** Receiver and arguments, kept only when a background refresh may need to call again. */
     readonly thisArg: unknown,
     readonly args: readonly unknown[] | undefined,
-  ) {}
+  ) {
+    this.key = baseKey;
+  }
 }

@@ -41,4 +41,11 @@ export interface CacheHost {
   beginMiss(miss: MissInfo): MissScope;
   /** A hit (or a waiter of a shared computation) returns an entry that carries a recording. */
   replay(recording: unknown, functionName: string): void;
+  /**
+   * For functions with `experimentalAllowWidgets`: the current state of the widgets that
+   * `recording` read while computing, as a string (for example a digest of widget id and value
+   * pairs), or `undefined` when it read none. The cache keys values by arguments plus this
+   * state, so each combination of widget values gets its own entry.
+   */
+  widgetState?(recording: unknown): string | undefined;
 }

@@ -157,3 +157,44 @@ test("elapsed time format", () => {
   assert.equal(formatElapsed(3_661_100), "(1 hour, 1 minute, 1.1 seconds)");
   assert.equal(formatElapsed(7_200_000), "(2 hours)");
 });
+
+describe("widget-keyed values (experimentalAllowWidgets)", () => {
+  test("each combination of widget values gets its own entry; clear(args) finds them all", async () => {
+    const widgets = new Map<string, unknown>([["checkbox:pretrained", false]]);
+    const previous = setHost({
+      // The recording lists the widgets read; their state is looked up live on every call.
+      beginMiss: () => ({ run: (compute) => compute(), end: () => ({ widgetIds: ["checkbox:pretrained"] }) }),
+      replay() {},
+      widgetState: (recording) => {
+        const ids = (recording as { widgetIds: string[] }).widgetIds;
+        return ids.length === 0 ? undefined : JSON.stringify(ids.map((id) => [id, widgets.get(id)]));
+      },
+    });
+    try {
+      let runs = 0;
+      const released: unknown[] = [];
+      const loadModel = cacheResource(
+        function loadModelWithWidgets(name: string) {
+          runs++;
+          return { name, pretrained: widgets.get("checkbox:pretrained") };
+        },
+        { experimentalAllowWidgets: true, onRelease: (v) => void released.push(v) },
+      );
+      const off = loadModel("resnet");
+      assert.equal(loadModel("resnet"), off);
+      widgets.set("checkbox:pretrained", true);
+      const on = loadModel("resnet");
+      assert.notEqual(on, off);
+      assert.equal(on.pretrained, true);
+      assert.equal(loadModel("resnet"), on);
+      widgets.set("checkbox:pretrained", false);
+      assert.equal(loadModel("resnet"), off, "the earlier state still has its entry");
+      assert.equal(runs, 2);
+      await loadModel.clear("resnet");
+      assert.equal(released.length, 2);
+      assert.equal(loadModel.stats().entries, 0);
+    } finally {
+      setHost(previous);
+    }
+  });
+});
