@@ -1,0 +1,85 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { BlockElement, LeafElement } from "../protocol.js";
+import type { WidgetCodec } from "../widgets/state.js";
+import type { WidgetRequest, WidgetValue } from "../widgets/specs.js";
+
+/**
+ * The script context: which run a command belongs to and which container it writes into.
+ *
+ * It travels with `AsyncLocalStorage`, so every `await` in the script (and in cached functions
+ * it calls) keeps it, and two sessions running at once never see each other's. The storage sits
+ * on `globalThis` under a `Symbol.for` key because the app module imports its own copy of this
+ * library (each load of the app gets a fresh module graph); every copy must find the same store.
+ * For the same reason the store holds objects with methods (the run), and the `st` façade in
+ * whatever copy only forwards to them.
+ */
+
+/** Where elements go: a block on the page, by path. */
+export interface ContainerRef {
+  /** The run that created the block; roots (main, sidebar) belong to every run (`-1`). */
+  readonly runId: number;
+  /** Path of the block: `[root, index, ...]`. */
+  readonly path: readonly number[];
+}
+
+/** A position reserved in a container, to be filled (and refilled) later: `st.spinner`'s slot. */
+export interface SlotRef {
+  readonly runId: number;
+  readonly path: readonly number[];
+}
+
+/**
+ * Everything a command can ask of the current run. Implemented by `ScriptRun`; kept as an
+ * interface so copies of the façade from other module graphs depend on its shape only.
+ */
+export interface RunPort {
+  readonly runId: number;
+  readonly sessionId: string;
+  /** The session's `st.sessionState`. */
+  readonly sessionState: Record<string, unknown>;
+  /** Writes a leaf element at the next position of `container`. */
+  emit(container: ContainerRef, element: LeafElement): void;
+  /** Writes a block at the next position of `container`; returns the block (columns: the row). */
+  openBlock(container: ContainerRef, block: BlockElement): ContainerRef;
+  /** Reserves the next position of `container` (filled with an empty element for now). */
+  reserveSlot(container: ContainerRef): SlotRef;
+  /** Replaces what a reserved slot shows. Never throws for a stale run (used in `finally`). */
+  fillSlot(slot: SlotRef, element: LeafElement): void;
+  /** Shows a widget in `container` and returns its current value. */
+  widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec): WidgetValue;
+  /** Stops the run and starts a new one (`st.rerun()`). */
+  requestRerun(): never;
+  /**
+   * Shows the cache's spinner overlay for a miss that started at `startedAt` (clock ms) once it
+   * has lasted 0.5 s; returns the function that removes it.
+   */
+  startCacheSpinner(text: string, showTime: boolean, startedAt: number): () => void;
+}
+
+/** What the script context holds. */
+export interface ScriptStore {
+  readonly run: RunPort;
+  /** The container `st.*` writes into (changed by `with`-style blocks). */
+  readonly container: ContainerRef;
+}
+
+const STORE_KEY = Symbol.for("cache-resource.app.script-context");
+
+const storage: AsyncLocalStorage<ScriptStore> =
+  ((globalThis as Record<symbol, unknown>)[STORE_KEY] as AsyncLocalStorage<ScriptStore> | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[STORE_KEY] = new AsyncLocalStorage<ScriptStore>()) as AsyncLocalStorage<ScriptStore>;
+
+/** The context of the script run the caller belongs to, or `undefined` outside the app runtime. */
+export function currentScript(): ScriptStore | undefined {
+  return storage.getStore();
+}
+
+/** Runs `fn` (and everything it awaits) with `store` as the script context. */
+export function runWithScript<T>(store: ScriptStore, fn: () => T): T {
+  return storage.run(store, fn);
+}
+
+/** The main column of the page. */
+export const MAIN_CONTAINER: ContainerRef = { runId: -1, path: [0] };
+/** The sidebar. */
+export const SIDEBAR_CONTAINER: ContainerRef = { runId: -1, path: [1] };
