@@ -25,10 +25,10 @@ body {
   -webkit-font-smoothing: antialiased;
 }
 .app { display: flex; min-height: 100vh; }
-.sidebar {
-  display: none; flex: none; width: 19rem; background: var(--sidebar); border-right: 1px solid var(--border);
-  position: sticky; top: 0; height: 100vh; overflow-y: auto; padding: 2.75rem 1.25rem 2rem;
-}
+.sidebar { display: none; flex: none; width: 20rem; background: var(--sidebar); border-right: 1px solid var(--border); }
+.sidebar > .block-root { position: sticky; top: 0; max-height: 100vh; overflow-y: auto; padding: 2.75rem 1.25rem 2rem; }
+.sidebar .el-table table { font-size: 0.8rem; }
+.sidebar .el-table th, .sidebar .el-table td { padding: 0.35rem 0.5rem; }
 .app.has-sidebar .sidebar { display: block; }
 .main { flex: 1; min-width: 0; }
 .main > .block-root { max-width: 46rem; margin: 0 auto; padding: 3.5rem 1.75rem 6rem; }
@@ -36,7 +36,8 @@ body {
 .block-root > *, .block > * { margin: 0; min-width: 0; }
 @media (max-width: 820px) {
   .app { flex-direction: column; }
-  .sidebar { position: static; width: auto; height: auto; border-right: none; border-bottom: 1px solid var(--border); }
+  .sidebar { width: auto; border-right: none; border-bottom: 1px solid var(--border); }
+  .sidebar > .block-root { position: static; max-height: none; }
   .main > .block-root { padding-top: 2rem; }
 }
 

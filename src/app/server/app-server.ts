@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, WebSocket } from "ws";
-import { endSession } from "../../index.js";
+import { createTerminalHost, endSession } from "../../index.js";
 import { installedHost, setHost } from "../../hosts/current.js";
 import type { CacheHost } from "../../hosts/host.js";
 import { AppHost } from "../host.js";
@@ -218,8 +218,8 @@ function titleFor(file: string): string {
 }
 
 /** The host cached functions report to outside a script run (module top level, refreshes). */
-function fallbackHost(previous: CacheHost | undefined): CacheHost | undefined {
-  return previous instanceof AppHost ? undefined : previous;
+function fallbackHost(previous: CacheHost | undefined): CacheHost {
+  return previous === undefined || previous instanceof AppHost ? createTerminalHost() : previous;
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

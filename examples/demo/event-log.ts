@@ -1,0 +1,47 @@
+import type { CacheEvent, CacheEventListener } from "../../src/index.js";
+
+/**
+ * The last few cache events, for the demo's sidebar. The log lives on `globalThis` so that a
+ * reload of the app (after an edit) keeps it and replaces the old subscription instead of adding
+ * a second one.
+ */
+interface EventLog {
+  lines: string[];
+  unsubscribe: (() => void) | undefined;
+}
+
+const KEY = Symbol.for("cache-resource.demo.event-log");
+const log: EventLog = ((globalThis as Record<symbol, unknown>)[KEY] as EventLog | undefined) ??
+  ((globalThis as Record<symbol, unknown>)[KEY] = { lines: [], unsubscribe: undefined } as EventLog);
+
+const KEEP = 6;
+
+function describe(event: CacheEvent): string | undefined {
+  const name = `\`${event.functionName}()\``;
+  switch (event.type) {
+    case "computed":
+      return `${name} computed in ${Math.round(event.durationMs)} ms`;
+    case "release":
+      return `${name} released (${event.reason})`;
+    case "error":
+      return `${name} failed (${event.phase})`;
+    default:
+      return undefined; // hits and misses are in the counters
+  }
+}
+
+/** Subscribes (once per process, replacing an earlier subscription) to the cache's events. */
+export function startEventLog(events: { subscribe(listener: CacheEventListener): () => void }): void {
+  log.unsubscribe?.();
+  log.unsubscribe = events.subscribe((event) => {
+    const line = describe(event);
+    if (line === undefined) return;
+    const time = new Date().toLocaleTimeString("en-GB");
+    log.lines = [`${time} ${line}`, ...log.lines].slice(0, KEEP);
+  });
+}
+
+/** Newest first. */
+export function recentEvents(): readonly string[] {
+  return log.lines;
+}
