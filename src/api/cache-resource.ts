@@ -1,8 +1,6 @@
-import { systemClock } from "../clock/clock.js";
 import { FunctionCache } from "../cache/function-cache.js";
-import { settleAll } from "../cache/settle.js";
 import { InvalidOptionError } from "../errors.js";
-import { type CacheEventListener, reportProblem } from "../events/events.js";
+import type { CacheEventListener } from "../events/events.js";
 import { totalStats, type FunctionStats, type GlobalStats } from "../events/stats.js";
 import { installedHost } from "../hosts/current.js";
 import type { CacheHost } from "../hosts/host.js";
@@ -135,10 +133,15 @@ function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, 
 }
 
 function clearEverything(): Promise<void> {
-  const pending = liveCaches().flatMap((cache) => cache.clearAll());
-  return settleAll(pending, systemClock, 30_000, (count) =>
-    reportProblem(`${count} onRelease hook(s) still running 30 s after cacheResource.clear()`, "not awaited further"),
-  );
+  return settleEach(liveCaches().map((cache) => cache.settleReleases(cache.clearAll())));
+}
+
+/**
+ * Waits for every cache's hooks. Each cache bounds the wait for its own hooks on its own clock
+ * (the one its ttl runs on), so a hook that never settles cannot hold a clear forever.
+ */
+function settleEach(waits: Promise<void>[]): Promise<void> {
+  return Promise.all(waits).then(() => undefined);
 }
 
 /** Streamlit's `st.cache_resource` for TypeScript. */
@@ -155,8 +158,5 @@ export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as C
  * socket.on("close", () => endSession(socket.id));
  */
 export function endSession(sessionId: string): Promise<void> {
-  const pending = liveCaches().flatMap((cache) => cache.endSession(sessionId));
-  return settleAll(pending, systemClock, 30_000, (count) =>
-    reportProblem(`${count} onRelease hook(s) still running 30 s after endSession("${sessionId}")`, "not awaited further"),
-  );
+  return settleEach(liveCaches().map((cache) => cache.settleReleases(cache.endSession(sessionId))));
 }
