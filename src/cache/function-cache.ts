@@ -49,6 +49,11 @@ const WIDGET_KEY_MARK = Symbol("cache-resource.widget-state");
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
 
+/** The remembered argument while nothing is remembered. */
+const NOT_REMEMBERED: unique symbol = Symbol("not remembered");
+/** The remembered "argument" of a call with no arguments. */
+const NO_ARGUMENT: unique symbol = Symbol("no argument");
+
 /** A computation cleared this many times in a row gives up. */
 const MAX_CLEARED_ATTEMPTS = 3;
 /** `clear()` settles when hooks finish, or after this long with a warning for the rest. */
@@ -85,6 +90,13 @@ export class FunctionCache {
   readonly #global: Store = newStore(undefined);
   readonly #sessions = new Map<string, Store>();
   #readyTotal = 0;
+  /**
+   * The last plain hit of a call with one primitive argument (or none): that argument and its
+   * entry. The key of a primitive is a pure function of it, so the same argument means the same
+   * entry for as long as the entry is not removed; repeated calls skip keying and the Map lookup.
+   */
+  #lastArg: unknown = NOT_REMEMBERED;
+  #lastEntry: Entry | undefined;
   /** Widget-keyed functions: per argument key, a recording that says which widgets it reads. */
   readonly #widgetProbes = new Map<Entry["key"], unknown>();
   #widgetKeyer: Keyer | undefined;
@@ -110,6 +122,7 @@ export class FunctionCache {
     this.#fn = fn;
     this.#options = { ...options, clock: this.#options.clock };
     this.#keyer = keyer;
+    this.#forgetLastHit(); // new options or keyer may change what a hit must check
   }
 
   /** The parameter names used for keys (for display). */
@@ -122,7 +135,28 @@ export class FunctionCache {
     return this.#call(thisArg, args, 0);
   }
 
-  #call(thisArg: unknown, args: readonly unknown[], attempt: number): unknown {
+  /** `call` with exactly one argument; builds no array when it repeats the last hit. */
+  callOne(thisArg: unknown, arg: unknown): unknown {
+    const entry = this.#lastEntry;
+    if (arg === this.#lastArg && entry !== undefined && !entry.removed) {
+      const served = this.#serveRemembered(entry);
+      if (served !== MISS) return served;
+    }
+    return this.#call(thisArg, [arg], 0, true);
+  }
+
+  /** `call` with no arguments. */
+  callNone(thisArg: unknown): unknown {
+    const entry = this.#lastEntry;
+    if (this.#lastArg === NO_ARGUMENT && entry !== undefined && !entry.removed) {
+      const served = this.#serveRemembered(entry);
+      if (served !== MISS) return served;
+    }
+    return this.#call(thisArg, [], 0, true);
+  }
+
+  /** `remember`: a plain hit of this zero- or one-argument call may be remembered for `callOne`/`callNone`. */
+  #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false): unknown {
     const store = this.#storeForCall();
     const baseKey = this.#keyer.key(args);
     const key = this.#options.allowWidgets ? this.#withWidgetState(baseKey) : baseKey;
@@ -130,7 +164,10 @@ export class FunctionCache {
     if (entry !== undefined) {
       if (!entry.pending) {
         const served = this.#serve(entry, thisArg, args);
-        if (served !== MISS) return served;
+        if (served !== MISS) {
+          if (remember) this.#rememberHit(args.length === 0 ? NO_ARGUMENT : args[0], entry);
+          return served;
+        }
       } else {
         return this.#join(entry);
       }
@@ -155,6 +192,34 @@ export class FunctionCache {
     }
     if (options.validate !== undefined) return this.#validateThenServe(entry, thisArg, args, options.validate);
     return this.#hit(entry, false);
+  }
+
+  /**
+   * The hit path for the remembered entry: what `#serve` does when there is no `validate` and
+   * the value is fresh; anything else (expired, stale) goes the long way.
+   */
+  #serveRemembered(entry: Entry): unknown {
+    const options = this.#options;
+    if (options.ttlMs !== null && options.clock.now() >= entry.expiresAt) return MISS;
+    return this.#hit(entry, false);
+  }
+
+  /**
+   * Remembers a hit when repeating the argument is enough to find the same entry: a primitive
+   * (an object may have been mutated since), in the global store, with no per-hit `validate`,
+   * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
+   */
+  #rememberHit(arg: unknown, entry: Entry): void {
+    if ((typeof arg === "object" && arg !== null) || typeof arg === "function") return;
+    const options = this.#options;
+    if (options.scope !== "global" || options.validate !== undefined || options.allowWidgets || options.hashFuncs !== undefined) return;
+    this.#lastArg = arg;
+    this.#lastEntry = entry;
+  }
+
+  #forgetLastHit(): void {
+    this.#lastArg = NOT_REMEMBERED;
+    this.#lastEntry = undefined;
   }
 
   #hit(entry: Entry, stale: boolean): unknown {
@@ -327,7 +392,16 @@ export class FunctionCache {
     const durationMs = now - startedAt;
     this.#stats.recordComputed(durationMs);
     if (this.#events.active) this.#events.emit({ type: "computed", durationMs, ...this.#eventBase(store.sessionId) });
-    if (options.maxEntries !== null) this.#evictOverflow(store, options.maxEntries);
+    if (options.maxEntries !== null) {
+      this.#evictOverflow(store, options.maxEntries);
+      if (entry.removed) {
+        // A release hook run by that eviction removed this very entry (it cleared the cache, or
+        // computed another key, which evicted this one): the value is released, so the caller
+        // gets a fresh one, as after a clear during the computation.
+        if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
+        return this.#call(thisArg, args, attempt + 1);
+      }
+    }
     return value;
   }
 
