@@ -317,6 +317,12 @@ export class FunctionCache {
     args: readonly unknown[],
     attempt: number,
   ): unknown {
+    const existing = store.entries.get(key);
+    if (existing !== undefined) {
+      // The release hook of the expired entry this call just removed created the key again (it
+      // called the function): serve that entry; a second one would orphan it, unreleased.
+      return existing.pending ? this.#join(existing) : this.#hit(existing, false);
+    }
     const options = this.#options;
     const entry = new Entry(baseKey, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
     entry.key = key;
