@@ -13,7 +13,7 @@ import model from "wink-eng-lite-web-model";
 // In your own project: import { st } from "cache-resource/app";
 import { st } from "../../src/app/index.js";
 import { REVIEWS } from "./reviews.js";
-import { recentEvents, startEventLog } from "./event-log.js";
+import { formatMs, recentEvents, startEventLog } from "./event-log.js";
 
 startEventLog(st.cacheResource.events);
 
@@ -96,7 +96,7 @@ export default async function app(): Promise<void> {
 
   st.header("Analyse a text");
   const text = st.textInput("Text to analyse", {
-    value: "Bought the Aurora headphones on 3rd March for $199 and I love them, but the case feels cheap. #audio",
+    value: "Love these headphones, bought on 3rd March for $199! #audio",
     maxChars: 2_000,
     help: "Press Enter to analyse.",
   });
@@ -115,7 +115,7 @@ export default async function app(): Promise<void> {
   const rating = left!.selectbox("Rating", ["any", 5, 4, 3, 2, 1] as const, {
     formatFunc: (r) => (r === "any" ? "Any rating" : STARS[r]!),
   });
-  const limit = right!.slider("Rows", { min: 1, max: 20, value: 6 });
+  const limit = right!.slider("Rows", { min: 1, max: 20, value: 5 });
   const started = performance.now();
   const { rows } = await db.query<{ product: string; rating: number; body: string }>(
     "select product, rating, body from reviews where ($1::int is null or rating = $1) order by id limit $2",
@@ -154,7 +154,7 @@ function sidebar(): void {
       function: `${f.functionName}()`,
       hits: f.hits,
       misses: f.misses,
-      ms: f.misses === 0 ? "" : Math.round(f.meanComputeMs),
+      time: f.misses === 0 ? "" : formatMs(f.meanComputeMs),
     })),
   );
   const released = stats.releases["session-end"] ?? 0;
@@ -165,5 +165,5 @@ function sidebar(): void {
   }
   side.subheader("Recent events");
   const events = recentEvents();
-  side.markdown(events.length === 0 ? "_none yet_" : events.map((e) => `- ${e}`).join("\n"));
+  side.caption(events.length === 0 ? "_none yet_" : events.map((e) => `- ${e}`).join("\n"));
 }

@@ -20,7 +20,7 @@ function describe(event: CacheEvent): string | undefined {
   const name = `\`${event.functionName}()\``;
   switch (event.type) {
     case "computed":
-      return `${name} computed in ${Math.round(event.durationMs)} ms`;
+      return `${name} computed in ${formatMs(event.durationMs)}`;
     case "release":
       return `${name} released (${event.reason})`;
     case "error":
@@ -30,14 +30,18 @@ function describe(event: CacheEvent): string | undefined {
   }
 }
 
+/** "118 ms", "3.2 s". */
+export function formatMs(ms: number): string {
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`;
+}
+
 /** Subscribes (once per process, replacing an earlier subscription) to the cache's events. */
 export function startEventLog(events: { subscribe(listener: CacheEventListener): () => void }): void {
   log.unsubscribe?.();
   log.unsubscribe = events.subscribe((event) => {
     const line = describe(event);
     if (line === undefined) return;
-    const time = new Date().toLocaleTimeString("en-GB");
-    log.lines = [`${time} ${line}`, ...log.lines].slice(0, KEEP);
+    log.lines = [line, ...log.lines].slice(0, KEEP);
   });
 }
 

@@ -59,6 +59,7 @@ h3.el-heading { font-size: 1.2rem; padding-top: 0.35rem; }
 code { font-family: var(--mono); font-size: 0.86em; background: var(--surface); border: 1px solid #eceef3; border-radius: 0.3rem; padding: 0.05rem 0.3rem; }
 .el-caption { font-size: 0.85rem; color: var(--muted); }
 .el-caption p { margin: 0; }
+.el-caption ul, .el-caption ol { margin: 0; padding-left: 1.1rem; }
 .el-text { font-family: var(--mono); font-size: 0.9rem; white-space: pre-wrap; }
 pre.el-code, pre.el-json, .el-exception pre {
   font-family: var(--mono); font-size: 0.84rem; line-height: 1.5; background: var(--surface);
