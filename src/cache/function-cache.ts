@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { ExpiryQueue } from "../clock/expiry-queue.js";
-import { ClearedWhileComputingError, InvalidOptionError, NoSessionError, RecursiveCallError } from "../errors.js";
+import { ClearedWhileComputingError, FunctionIdentityError, InvalidOptionError, NoSessionError, RecursiveCallError } from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
@@ -317,6 +317,15 @@ export class FunctionCache {
     args: readonly unknown[],
     attempt: number,
   ): unknown {
+    if (this.retired) {
+      // Only a call already under way gets here (the wrapper sends new calls to the new cache): a
+      // waiter's retry after its computation was released, or a failed validation's recompute.
+      // A retired cache is in no registry and is never cleared: it must not store anything.
+      throw new FunctionIdentityError(
+        `\`${this.displayName}()\` was redefined (a new body or new options) while this call was in progress, ` +
+          `so its value was released and the previous definition caches nothing more; call the function again.`,
+      );
+    }
     const existing = store.entries.get(key);
     if (existing !== undefined) {
       // The release hook of the expired entry this call just removed created the key again (it
