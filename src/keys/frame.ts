@@ -5,11 +5,17 @@
  */
 import * as P from "./path.js";
 
+/** The argument list itself. */
 export const F_ROOT = 0;
+/** An array's elements. */
 export const F_ARRAY = 1;
+/** An object's (or instance's, or error's) properties. */
 export const F_OBJECT = 2;
+/** A Map's keys and values. */
 export const F_MAP = 3;
+/** A Set's elements. */
 export const F_SET = 4;
+/** The result of a `hashFuncs` entry. */
 export const F_HASH = 5;
 
 /** One container being encoded. All frames share one shape (they are reused). */

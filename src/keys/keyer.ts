@@ -130,8 +130,11 @@ export function createKeyer(options: KeyerOptions): Keyer {
         case "number":
         case "boolean":
         case "bigint":
-        case "symbol":
           return v;
+        case "symbol":
+          // Even our own constant, if it leaks out and comes back as an argument, is encoded.
+          if (v !== NO_HASHED_ARGUMENTS) return v;
+          break;
         case "string":
           if (v.length <= MAX_STRING_KEY && (v.length === 0 || v.charCodeAt(0) !== 0)) return v;
           break;

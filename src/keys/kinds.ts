@@ -7,22 +7,38 @@ import { objectId } from "./identity.js";
 import { hasPrivateNames } from "./scan.js";
 import { functionName, isNativeSource, sourceToken, stringToken } from "./tokens.js";
 
-/* Kinds, as plain numbers: a `switch` over small integers is the cheapest dispatch. */
+// Kinds are plain numbers: a `switch` over small integers is the cheapest dispatch.
+/** Plain object (`Object.prototype` or `null` prototype, any realm). */
 export const KIND_PLAIN = 0;
+/** Array (or subclass). */
 export const KIND_ARRAY = 1;
+/** Map (or subclass). */
 export const KIND_MAP = 2;
+/** Set (or subclass). */
 export const KIND_SET = 3;
+/** Date. */
 export const KIND_DATE = 4;
+/** RegExp. */
 export const KIND_REGEXP = 5;
+/** Error and its built-in subclasses. */
 export const KIND_ERROR = 6;
+/** Typed array, Buffer included. */
 export const KIND_TYPED = 7;
+/** ArrayBuffer. */
 export const KIND_ARRAY_BUFFER = 8;
+/** SharedArrayBuffer. */
 export const KIND_SHARED_BUFFER = 9;
+/** DataView. */
 export const KIND_DATA_VIEW = 10;
+/** URL. */
 export const KIND_URL = 11;
+/** URLSearchParams. */
 export const KIND_SEARCH_PARAMS = 12;
+/** Boxed primitive (`new Number(1)`). */
 export const KIND_BOXED = 13;
+/** Instance of a user class (or anything else with a prototype). */
 export const KIND_CLASS = 14;
+/** Never hashable (WeakMap, Promise, iterators…). */
 export const KIND_UNHASHABLE = 15;
 
 /** Everything the encoder needs to know about objects sharing one prototype. */
@@ -122,33 +138,33 @@ function classTag(proto: object): string {
   return isNativeSource(source) ? name + "i" + objectId(ctor) + ";" : name + sourceToken(source);
 }
 
+function makeInfo(kind: number, prefix: string, base: string, typeName: string, opaque?: string, unhashable?: string): ProtoInfo {
+  return { kind, prefix, base, typeName, opaqueReason: opaque, unhashableReason: unhashable };
+}
+
 function computeInfo(proto: object): ProtoInfo {
-  let typeName = nameOf(proto);
+  const name = nameOf(proto);
   const chain: object[] = [];
   for (let p: object | null = proto; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     const known = intrinsics.get(p);
     if (known !== undefined) {
+      // A subclass of a built-in is encoded as the built-in, prefixed by the subclass's tag.
       const prefix = chain.length === 0 || known.kind === KIND_UNHASHABLE ? "" : "K" + classTag(proto);
-      return {
-        kind: known.kind, prefix, base: known.base, typeName: typeName || known.base,
-        opaqueReason: undefined, unhashableReason: known.reason,
-      };
+      return makeInfo(known.kind, prefix, known.base, name || known.base, undefined, known.reason);
     }
     chain.push(p);
   }
   // An object from another realm (vm context, iframe) whose prototype is that realm's
   // Object.prototype is a plain object too.
   if (chain.length === 1 && Object.getPrototypeOf(proto) === null && isForeignObjectPrototype(proto)) {
-    return { kind: KIND_PLAIN, prefix: "", base: "Object", typeName: "Object", opaqueReason: undefined, unhashableReason: undefined };
+    return makeInfo(KIND_PLAIN, "", "Object", "Object");
   }
-  if (typeName === "") typeName = "Object";
+  const typeName = name || "Object";
   if (isThenable(proto)) {
-    return {
-      kind: KIND_UNHASHABLE, prefix: "", base: typeName, typeName, opaqueReason: undefined,
-      unhashableReason: "it is a thenable (Promise-like) with no content yet: await it before the call",
-    };
+    const reason = "it is a thenable (Promise-like) with no content yet: await it before the call";
+    return makeInfo(KIND_UNHASHABLE, "", typeName, typeName, undefined, reason);
   }
-  return { kind: KIND_CLASS, prefix: classTag(proto), base: typeName, typeName, opaqueReason: opaqueReason(chain), unhashableReason: undefined };
+  return makeInfo(KIND_CLASS, classTag(proto), typeName, typeName, opaqueReason(chain));
 }
 
 /** Constructor name, else `Symbol.toStringTag` (iterators and generators have no constructor). */

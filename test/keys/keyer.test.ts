@@ -14,6 +14,11 @@ describe("fast paths", () => {
     assert.equal(k.key([{ anything: 1 }]), none);
   });
 
+  it("the constant key passed back as an argument is not mistaken for no arguments", () => {
+    const none = keyOf();
+    assert.notEqual(keyOf(none), none);
+  });
+
   it("a single primitive argument is its own key", () => {
     for (const v of [42, -1.5, true, false, 10n, null, Symbol("s"), Symbol.for("t"), "", "abc"]) {
       assert.ok(sameValueZero(keyOf(v), v), `expected ${String(v)} to be its own key`);
