@@ -1,3 +1,4 @@
+import { FunctionIdentityError } from "../errors.js";
 import { EventStream, reportProblem } from "../events/events.js";
 import type { FunctionCache } from "../cache/function-cache.js";
 import type { FunctionIdentity } from "./identity.js";
@@ -24,6 +25,9 @@ export const registry: Registry = ((globalThis as Record<symbol, unknown>)[REGIS
     warnedLineages: new Set(),
   } satisfies Registry) as Registry;
 
+/** Lineages whose previous cache is being retired right now (its release hooks are running). */
+const retiring = new Set<string>();
+
 /**
  * Returns the cache for `identity`: the live one when its signature matches (`adopt` then takes
  * the newest function), otherwise a new one from `create`, after retiring (and releasing) the
@@ -39,8 +43,22 @@ export function registerCache(
     adopt(current);
     return current;
   }
+  if (retiring.has(identity.lineage)) {
+    // A release hook of the cache being retired called the function (through its previous
+    // definition) or wrapped it again. A cache created now would be replaced as soon as the
+    // retirement returns, without being retired: its values would never be released.
+    throw new FunctionIdentityError(
+      `\`${identity.displayName}()\` was called from an onRelease hook while its previous definition was being ` +
+        `replaced (release reason "superseded"); nothing can be cached for it until the replacement is done.`,
+    );
+  }
   if (current !== undefined && !current.retired) {
-    void current.settleReleases(current.retire());
+    retiring.add(identity.lineage);
+    try {
+      void current.settleReleases(current.retire());
+    } finally {
+      retiring.delete(identity.lineage);
+    }
   }
   const cache = create();
   registry.caches.set(identity.lineage, cache);
