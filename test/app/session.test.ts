@@ -96,6 +96,22 @@ describe("script runs", () => {
     assert.deepEqual(seen, [false, true, true]);
   });
 
+  test("st.spinner holds a slot, shows after its delay and leaves an empty slot", async () => {
+    const work = gate();
+    const { s, sent, finished, texts } = session(async () => {
+      await st.spinner("Crunching...", () => work.promise);
+      st.text("after");
+    });
+    const at = (kind: string) => sent.filter((m) => m.type === "delta" && m.path.join() === "0,0" && m.element.kind === kind).length;
+    s.requestRerun();
+    await waitUntil(() => at("spinner") === 1, "spinner shown in its slot");
+    assert.equal(at("empty"), 1, "the slot was reserved (empty) at once");
+    work.resolve();
+    await waitUntil(() => finished() === 1, "run finished");
+    assert.equal(at("empty"), 2, "the slot is emptied when the work is done");
+    assert.deepEqual(texts(), ["after"]);
+  });
+
   test("a malformed widget value is reported, not applied", async () => {
     const { s, sent, finished } = session(() => st.checkbox("Tick"));
     s.requestRerun();

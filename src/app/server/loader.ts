@@ -52,10 +52,8 @@ export class AppLoader {
           if (u.startsWith("file:") && !u.includes("/node_modules/")) imported.add(fileURLToPath(u.replace(/\?.*$/, "")));
         },
       })) as { default?: unknown };
-      this.#current =
-        typeof mod.default === "function"
-          ? { ok: true, script: mod.default as (st: never) => unknown }
-          : { ok: false, error: new NoScriptError(this.#file) };
+      const script = scriptOf(mod);
+      this.#current = script !== undefined ? { ok: true, script } : { ok: false, error: new NoScriptError(this.#file) };
     } catch (error) {
       this.#current = { ok: false, error };
     }
@@ -112,6 +110,16 @@ export class AppLoader {
       });
     }, 120);
   }
+}
+
+/**
+ * The default export. A `.ts` file outside a `"type": "module"` package is loaded as CommonJS,
+ * where the ES default export arrives one level down (`module.exports.default`).
+ */
+function scriptOf(mod: { default?: unknown }): ((st: never) => unknown) | undefined {
+  if (typeof mod.default === "function") return mod.default as (st: never) => unknown;
+  const inner = (mod.default as { default?: unknown } | undefined)?.default;
+  return typeof inner === "function" ? (inner as (st: never) => unknown) : undefined;
 }
 
 /** The app module has no default export function. */
