@@ -3,6 +3,10 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { THEME_CSS } from "../client/theme.js";
+// Type-only, erased at runtime: it puts the page's modules into the TypeScript program, so the
+// package build (whose globs leave out src/app/client) still emits them beside this file, where
+// esbuild finds them in a published install.
+import type * as _page from "../client/main.js";
 
 /** The page's assets, built once at server start. */
 export interface ClientAssets {
