@@ -1,5 +1,5 @@
 import type { CacheHost, MissInfo, MissScope } from "../hosts/host.js";
-import { currentScript } from "./script/context.js";
+import { currentScript, runWithScript } from "./script/context.js";
 
 /** A miss with nothing to show and nothing to record. */
 const QUIET_SCOPE: MissScope = {
@@ -32,7 +32,9 @@ export class AppHost implements CacheHost {
         : undefined;
     let ended = false;
     return {
-      run: (compute) => compute(),
+      // Mark the computation so a superseded run cannot make it fail (see ScriptStore.capture).
+      // Element recording (issue 8) will put its recorder here instead of `true`.
+      run: (compute) => runWithScript({ ...store, capture: true }, compute),
       end: () => {
         if (!ended) removeSpinner?.();
         ended = true;

@@ -122,6 +122,35 @@ describe("script runs", () => {
   });
 });
 
+describe("cached computations and superseded runs", () => {
+  test("a miss that emits elements survives the run that started it being superseded", async () => {
+    const previous = installedHost();
+    setHost(new AppHost());
+    try {
+      const work = gate();
+      const loadThing = cacheResource(async function sessionTestLoadThing() {
+        st.text("loading inside the cache");
+        await work.promise;
+        st.success("loaded"); // the starting run is stale by now: this must not throw
+        return 42;
+      });
+      const { s, finished, texts, errors } = session(async () => {
+        st.text(`value ${await loadThing()}`);
+      });
+      s.requestRerun();
+      await waitUntil(() => texts().includes("loading inside the cache"), "miss started");
+      s.requestRerun(); // run 2 waits on the same computation
+      await waitUntil(() => s.runsInFlight === 2, "run 2 waiting");
+      work.resolve();
+      await waitUntil(() => finished() === 1, "run 2 finished");
+      assert.deepEqual(texts().slice(-1), ["value 42"]);
+      assert.deepEqual(errors, []);
+    } finally {
+      setHost(previous);
+    }
+  });
+});
+
 describe("cache spinner through the app host", () => {
   test("shown for a slow outermost miss, removed when it ends, also on errors", async () => {
     const previous = installedHost();

@@ -61,6 +61,13 @@ export interface ScriptStore {
   readonly run: RunPort;
   /** The container `st.*` writes into (changed by `with`-style blocks). */
   readonly container: ContainerRef;
+  /**
+   * Set while a cached function computes a miss (by the app host): its recording context, or
+   * `true` when nothing is recorded. Such a computation may be shared with other sessions, so
+   * it must never fail because the run that started it was superseded: its commands write quietly
+   * instead of throwing.
+   */
+  readonly capture?: unknown;
 }
 
 const STORE_KEY = Symbol.for("cache-resource.app.script-context");
@@ -72,6 +79,11 @@ const storage: AsyncLocalStorage<ScriptStore> =
 /** The context of the script run the caller belongs to, or `undefined` outside the app runtime. */
 export function currentScript(): ScriptStore | undefined {
   return storage.getStore();
+}
+
+/** True while the caller runs inside a cached function's computation (see {@link ScriptStore.capture}). */
+export function inCachedComputation(): boolean {
+  return storage.getStore()?.capture !== undefined;
 }
 
 /** Runs `fn` (and everything it awaits) with `store` as the script context. */

@@ -1,9 +1,10 @@
 import { DeltaWriter } from "../elements/writer.js";
 import type { BlockElement, LeafElement, ServerMessage } from "../protocol.js";
 import { RunWidgetIds } from "../widgets/id.js";
-import { widgetElement, type WidgetRequest, type WidgetValue } from "../widgets/specs.js";
+import { initialValue, reconcile, widgetElement, type WidgetRequest, type WidgetValue } from "../widgets/specs.js";
+import { widgetId } from "../widgets/id.js";
 import type { WidgetCodec, WidgetStore } from "../widgets/state.js";
-import type { ContainerRef, RunPort, SlotRef } from "./context.js";
+import { inCachedComputation, type ContainerRef, type RunPort, type SlotRef } from "./context.js";
 import { RerunRequested, RerunSuperseded } from "./signals.js";
 
 /** What a run needs from its session. */
@@ -57,15 +58,15 @@ export class ScriptRun implements RunPort {
   }
 
   emit(container: ContainerRef, element: LeafElement): void {
-    this.#writer.write(container, element);
+    this.#writer.write(container, element, inCachedComputation());
   }
 
   openBlock(container: ContainerRef, block: BlockElement): ContainerRef {
-    return { runId: this.runId, path: this.#writer.write(container, block) };
+    return { runId: this.runId, path: this.#writer.write(container, block, inCachedComputation()) };
   }
 
   reserveSlot(container: ContainerRef): SlotRef {
-    return { runId: this.runId, path: this.#writer.write(container, { kind: "empty" }) };
+    return { runId: this.runId, path: this.#writer.write(container, { kind: "empty" }, inCachedComputation()) };
   }
 
   fillSlot(slot: SlotRef, element: LeafElement): void {
@@ -73,8 +74,13 @@ export class ScriptRun implements RunPort {
   }
 
   widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec): WidgetValue {
-    // A stale run must not register ids or touch widget state that the live run owns.
-    if (!this.live) throw new RerunSuperseded();
+    if (!this.live) {
+      // A stale run must not register ids or touch widget state that the live run owns. Inside a
+      // cached computation (maybe shared with other sessions) it reads the value and carries on.
+      if (!inCachedComputation()) throw new RerunSuperseded();
+      const stored = this.session.widgets.valueOf(widgetId(req.kind, req.label, req.key));
+      return stored === undefined ? initialValue(req) : reconcile(req, stored);
+    }
     const id = this.#widgetIds.register(req.kind, req.label, req.key);
     const value = this.session.widgets.resolve(id, req, this.triggers, this.session.sessionState, codec);
     this.#writer.write(container, widgetElement(id, req, value));

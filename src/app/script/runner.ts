@@ -32,8 +32,10 @@ export async function executeRun(run: ScriptRun, loaded: LoadedScript, st: unkno
     complete = true;
   } catch (error) {
     const signal = signalOf(error);
-    if (signal === "superseded" || !run.live) return "superseded";
-    if (signal === "rerun") {
+    if (!run.live) return "superseded";
+    // A live run can only see "superseded" from another session's stale run, through a computation
+    // they shared (`st.rerun()` inside a cached function travels the same way): start over.
+    if (signal !== undefined) {
       run.abandon();
       return "rerun";
     }
