@@ -36,6 +36,11 @@ test("the demo renders and answers its widgets (and provides docs/demo.png)", as
       mkdirSync(repoFile("docs"), { recursive: true });
       await page.screenshot({ path: target, fullPage: true });
     }
+
+    // "Clear all" releases every resource; the next run creates them again.
+    await page.getByRole("button", { name: "Clear all" }).click();
+    await page.locator(".sidebar").getByText("getDb() released (clear-all)").waitFor(slowWait);
+    await page.getByText(/rows in .* ms from the cached database connection/).waitFor(slowWait);
     await page.context().close();
   });
 });
