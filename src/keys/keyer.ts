@@ -7,13 +7,16 @@
  *    itself (SameValueZero already tells these apart, `NaN` included);
  * 3. exactly one hashed string of at most 1,024 characters not starting with `"\u0000"` → itself;
  * 4. anything else → the structural encoding, which always starts with `"\u0000"` (so it can never
- *    equal a key from 3), replaced by `"\u0000#"` + SHA-256 when longer than 1,024 characters.
+ *    equal a key from 3), replaced by `"\u0000#"` + SHA-256 when longer than 1,024 characters;
+ *    argument lists of primitives and flat plain objects get it from a memo of recent keys
+ *    (recent-keys.ts) when they repeat one, without building the string again.
  */
 import { InvalidOptionError } from "../errors.js";
 import { digestKey } from "./digest.js";
 import { encodeArguments, type EncodeContext } from "./encode.js";
 import { HashFuncTable, type HashFuncs } from "./hash-funcs.js";
 import { parameterNames } from "./param-names.js";
+import { RecentKeys } from "./recent-keys.js";
 
 export { parameterNames, type ParameterNames } from "./param-names.js";
 export type { HashFunc, HashFuncs } from "./hash-funcs.js";
@@ -144,10 +147,17 @@ export function createKeyer(options: KeyerOptions): Keyer {
     }
     return encoded(args, end);
   };
-  const encoded = (args: readonly unknown[], end: number): string => {
+  const encodeFully = (args: readonly unknown[], end: number): string => {
     const key = encodeArguments(args, end, context);
     return key.length > MAX_INLINE_KEY ? digestKey(key) : key;
   };
+  // Options objects and several primitives repeat call after call: remember their keys (see
+  // recent-keys.ts). Not with hashFuncs, whose results the memo cannot promise to be pure.
+  const recent = hashFuncs === undefined ? new RecentKeys(excluded, excludedFrom) : undefined;
+  const encoded =
+    recent === undefined
+      ? encodeFully
+      : (args: readonly unknown[], end: number): string => recent.key(args, end, encodeFully);
 
   const key = anyExcluded
     ? (args: readonly unknown[]): ValueKey => {
