@@ -1,4 +1,6 @@
 import type { CacheHost, MissInfo, MissScope } from "../hosts/host.js";
+import { Capture } from "./replay/capture.js";
+import { isRecording, replayRecording } from "./replay/recording.js";
 import { currentScript, runWithScript } from "./script/context.js";
 
 /** A miss with nothing to show and nothing to record. */
@@ -8,13 +10,16 @@ const QUIET_SCOPE: MissScope = {
 };
 
 /**
- * The cache host of the app runtime. A miss inside a script run shows the spinner overlay on that
- * run's page (outermost misses only, after 0.5 s, removed when the miss settles either way); a
- * miss anywhere else (module top level, a background refresh) goes to the fallback host, by
- * default none.
+ * The cache host of the app runtime.
  *
- * Element recording and replay (issue 8) hook in here too: `run` is where a recording context
- * would wrap the computation and `replay` where hits re-send it.
+ * A miss inside a script run shows the spinner overlay on that run's page (outermost misses only,
+ * after 0.5 s, removed when the miss settles either way) and records what the function emits —
+ * elements, blocks, widgets, also from nested cached calls — with their places relative to the
+ * call. A hit (and every waiter of a shared computation) replays that recording into the caller's
+ * current container. A failed miss records nothing.
+ *
+ * A miss anywhere else (module top level, a background refresh) goes to the fallback host, by
+ * default none: there `st.*` does nothing, so there is nothing to record and nothing to pay.
  */
 export class AppHost implements CacheHost {
   readonly #fallback: CacheHost | undefined;
@@ -30,20 +35,48 @@ export class AppHost implements CacheHost {
       miss.outermost && miss.spinnerText !== undefined
         ? store.run.startCacheSpinner(miss.spinnerText, miss.showTime, miss.startedAt)
         : undefined;
+    const capture = new Capture({
+      functionName: miss.functionName,
+      allowWidgets: miss.allowWidgets,
+      runId: store.run.runId,
+      base: store.container,
+      parent: store.capture,
+    });
     let ended = false;
     return {
-      // Mark the computation so a superseded run cannot make it fail (see ScriptStore.capture).
-      // Element recording (issue 8) will put its recorder here instead of `true`.
-      run: (compute) => runWithScript({ ...store, capture: true }, compute),
-      end: () => {
-        if (!ended) removeSpinner?.();
+      // The capture also marks the computation so a superseded run cannot make it fail.
+      run: (compute) => runWithScript({ ...store, capture }, compute),
+      end: (outcome) => {
+        if (ended) return undefined;
         ended = true;
-        return undefined;
+        removeSpinner?.();
+        const recording = capture.finish();
+        // An error discards the recording: errors are never cached, so nothing will replay it.
+        return outcome.ok ? recording : undefined;
       },
     };
   }
 
   replay(recording: unknown, functionName: string): void {
-    if (currentScript() === undefined) this.#fallback?.replay(recording, functionName);
+    const store = currentScript();
+    if (store === undefined) {
+      // Outside a run `st.*` does nothing, so our recordings have nothing to show there.
+      if (!isRecording(recording)) this.#fallback?.replay(recording, functionName);
+      return;
+    }
+    if (isRecording(recording)) replayRecording(recording, store.run, store.container);
+  }
+
+  /**
+   * The current values of the widgets `recording` showed, in the caller's run: the core files a
+   * value of an `experimentalAllowWidgets` function under its arguments plus this string, so each
+   * combination of values gets its own entry. `undefined` when it showed none, or outside a run.
+   */
+  widgetState(recording: unknown): string | undefined {
+    if (!isRecording(recording)) return this.#fallback?.widgetState?.(recording);
+    if (recording.widgets.length === 0) return undefined;
+    const run = currentScript()?.run;
+    if (run === undefined) return undefined;
+    return JSON.stringify(recording.widgets.map((w) => [w.id, run.widgetValue(w.req, w.codec)]));
   }
 }

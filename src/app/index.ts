@@ -43,3 +43,4 @@ export type {
 export type { UploadedFile } from "./widgets/specs.js";
 export { DuplicateWidgetIdError } from "./widgets/id.js";
 export { StaleContainerError } from "./elements/writer.js";
+export { CacheReplayClosureError, UnsupportedCachedWidgetError } from "./replay/errors.js";

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { BlockElement, LeafElement } from "../protocol.js";
+import type { Capture } from "../replay/capture.js";
 import type { WidgetCodec } from "../widgets/state.js";
 import type { WidgetRequest, WidgetValue } from "../widgets/specs.js";
 
@@ -45,8 +46,16 @@ export interface RunPort {
   reserveSlot(container: ContainerRef): SlotRef;
   /** Replaces what a reserved slot shows. Never throws for a stale run (used in `finally`). */
   fillSlot(slot: SlotRef, element: LeafElement): void;
-  /** Shows a widget in `container` and returns its current value. */
-  widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec): WidgetValue;
+  /**
+   * Shows a widget in `container` and returns its current value. `replayed` is set when a cache
+   * hit shows it again (`warned`: its recording already showed the cached-widget warning).
+   */
+  widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec, replayed?: { readonly warned: boolean }): WidgetValue;
+  /**
+   * The value widget `req` has in this run (the one it was shown with, or the one it would get),
+   * without showing it: what picks the entry of a function with `experimentalAllowWidgets`.
+   */
+  widgetValue(req: WidgetRequest, codec: WidgetCodec): WidgetValue;
   /** Stops the run and starts a new one (`st.rerun()`). */
   requestRerun(): never;
   /**
@@ -62,12 +71,12 @@ export interface ScriptStore {
   /** The container `st.*` writes into (changed by `with`-style blocks). */
   readonly container: ContainerRef;
   /**
-   * Set while a cached function computes a miss (by the app host): its recording context, or
-   * `true` when nothing is recorded. Such a computation may be shared with other sessions, so
-   * it must never fail because the run that started it was superseded: its commands write quietly
-   * instead of throwing.
+   * Set while a cached function computes a miss (by the app host): the capture that records what
+   * it emits, for replay on hits. Such a computation may be shared with other sessions, so it must
+   * never fail because the run that started it was superseded: its commands write quietly instead
+   * of throwing.
    */
-  readonly capture?: unknown;
+  readonly capture?: Capture;
 }
 
 const STORE_KEY = Symbol.for("cache-resource.app.script-context");
@@ -81,9 +90,9 @@ export function currentScript(): ScriptStore | undefined {
   return storage.getStore();
 }
 
-/** True while the caller runs inside a cached function's computation (see {@link ScriptStore.capture}). */
-export function inCachedComputation(): boolean {
-  return storage.getStore()?.capture !== undefined;
+/** The capture of the cached computation the caller runs inside, if any. */
+export function currentCapture(): Capture | undefined {
+  return storage.getStore()?.capture;
 }
 
 /** Runs `fn` (and everything it awaits) with `store` as the script context. */

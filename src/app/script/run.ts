@@ -4,7 +4,8 @@ import { RunWidgetIds } from "../widgets/id.js";
 import { initialValue, reconcile, widgetElement, type WidgetRequest, type WidgetValue } from "../widgets/specs.js";
 import { widgetId } from "../widgets/id.js";
 import type { WidgetCodec, WidgetStore } from "../widgets/state.js";
-import { inCachedComputation, type ContainerRef, type RunPort, type SlotRef } from "./context.js";
+import { cachedWidgetWarning } from "../replay/capture.js";
+import { currentCapture, type ContainerRef, type RunPort, type SlotRef } from "./context.js";
 import { RerunRequested, RerunSuperseded } from "./signals.js";
 
 /** What a run needs from its session. */
@@ -30,6 +31,8 @@ export class ScriptRun implements RunPort {
   readonly triggers: ReadonlySet<string>;
   readonly #writer: DeltaWriter;
   readonly #widgetIds = new RunWidgetIds();
+  /** The value each widget was shown with in this run (what a cached function read). */
+  readonly #widgetValues = new Map<string, WidgetValue>();
   #finished = false;
 
   constructor(session: RunSession, runId: number, triggers: ReadonlySet<string>) {
@@ -57,34 +60,75 @@ export class ScriptRun implements RunPort {
     return this.#finished;
   }
 
+  // Inside a cached computation every command is placed in its capture first (which refuses a
+  // block made outside the function before anything is written), then written quietly, then
+  // recorded for replay.
+
   emit(container: ContainerRef, element: LeafElement): void {
-    this.#writer.write(container, element, inCachedComputation());
+    const placing = currentCapture()?.place(container);
+    this.#writer.write(container, element, placing !== undefined);
+    placing?.element(element);
   }
 
   openBlock(container: ContainerRef, block: BlockElement): ContainerRef {
-    return { runId: this.runId, path: this.#writer.write(container, block, inCachedComputation()) };
+    const placing = currentCapture()?.place(container);
+    const created = { runId: this.runId, path: this.#writer.write(container, block, placing !== undefined) };
+    placing?.block(block, created);
+    return created;
   }
 
   reserveSlot(container: ContainerRef): SlotRef {
-    return { runId: this.runId, path: this.#writer.write(container, { kind: "empty" }, inCachedComputation()) };
+    const placing = currentCapture()?.place(container);
+    const empty: LeafElement = { kind: "empty" };
+    const slot = { runId: this.runId, path: this.#writer.write(container, empty, placing !== undefined) };
+    // A replay shows the slot as the spinner leaves it: empty.
+    placing?.element(empty);
+    return slot;
   }
 
   fillSlot(slot: SlotRef, element: LeafElement): void {
     if (slot.runId === this.runId) this.#writer.rewrite(slot.path, element);
   }
 
-  widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec): WidgetValue {
+  widget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec, replayed?: { readonly warned: boolean }): WidgetValue {
+    const capture = currentCapture();
+    if (capture === undefined) {
+      if (!this.live) throw new RerunSuperseded();
+      return this.#showWidget(container, req, codec, false).value;
+    }
+    const warnFrom = replayed?.warned === true ? 0 : capture.widgetCheck(req);
+    const placing = capture.place(container);
+    if (replayed?.warned !== true && warnFrom !== Infinity) {
+      const warning = cachedWidgetWarning(req, capture.chain[warnFrom]!.functionName);
+      this.#writer.write(container, warning, true);
+      placing.element(warning, warnFrom);
+    }
+    const { id, value } = this.#showWidget(container, req, codec, true);
+    placing.widget({ id, req, codec }, warnFrom);
+    return value;
+  }
+
+  widgetValue(req: WidgetRequest, codec: WidgetCodec): WidgetValue {
+    const id = widgetId(req.kind, req.label, req.key);
+    if (this.#widgetValues.has(id)) return this.#widgetValues.get(id)!;
+    return this.session.widgets.peek(id, req, this.triggers, this.session.sessionState, codec);
+  }
+
+  #showWidget(container: ContainerRef, req: WidgetRequest, codec: WidgetCodec, quiet: boolean): { id: string; value: WidgetValue } {
     if (!this.live) {
       // A stale run must not register ids or touch widget state that the live run owns. Inside a
       // cached computation (maybe shared with other sessions) it reads the value and carries on.
-      if (!inCachedComputation()) throw new RerunSuperseded();
-      const stored = this.session.widgets.valueOf(widgetId(req.kind, req.label, req.key));
-      return stored === undefined ? initialValue(req) : reconcile(req, stored);
+      const id = widgetId(req.kind, req.label, req.key);
+      const stored = this.session.widgets.valueOf(id);
+      const value = stored === undefined ? initialValue(req) : reconcile(req, stored);
+      this.#widgetValues.set(id, value);
+      return { id, value };
     }
     const id = this.#widgetIds.register(req.kind, req.label, req.key);
     const value = this.session.widgets.resolve(id, req, this.triggers, this.session.sessionState, codec);
-    this.#writer.write(container, widgetElement(id, req, value));
-    return value;
+    this.#widgetValues.set(id, value);
+    this.#writer.write(container, widgetElement(id, req, value), quiet);
+    return { id, value };
   }
 
   requestRerun(): never {

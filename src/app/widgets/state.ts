@@ -62,6 +62,29 @@ export class WidgetStore {
     codec: WidgetCodec,
   ): WidgetValue {
     this.#requests.set(id, req);
+    const value = this.peek(id, req, triggers, sessionState, codec);
+    if (isTrigger(req.kind)) return value;
+    this.#values.set(id, value);
+    const key = req.key;
+    if (key !== undefined) {
+      const user = codec.toUser(value);
+      sessionState[key] = user;
+      this.#mirrored.set(key, user);
+    }
+    return value;
+  }
+
+  /**
+   * The value widget `id` would get from {@link WidgetStore.resolve} now, changing nothing: what a
+   * cached function with `experimentalAllowWidgets` would read, to pick the entry for it.
+   */
+  peek(
+    id: string,
+    req: WidgetRequest,
+    triggers: ReadonlySet<string>,
+    sessionState: Record<string, unknown>,
+    codec: WidgetCodec,
+  ): WidgetValue {
     if (isTrigger(req.kind)) return triggers.has(id);
     const stored = this.#values.get(id);
     let value = stored === undefined ? initialValue(req) : reconcile(req, stored);
@@ -73,12 +96,6 @@ export class WidgetStore {
         const candidate = codec.fromUser(current);
         if (candidate !== undefined) value = reconcile(req, candidate);
       }
-    }
-    this.#values.set(id, value);
-    if (key !== undefined) {
-      const user = codec.toUser(value);
-      sessionState[key] = user;
-      this.#mirrored.set(key, user);
     }
     return value;
   }
