@@ -113,8 +113,10 @@ class Encoder {
           this.current = array;
           child = array[i];
           if (child === undefined && !(i in array)) {
-            let j = i + 1;
-            while (j < f.end && !(j in array)) j++;
+            // Jump to the next element instead of probing every index: a sparse array's cost
+            // follows its elements, not its length (`new Array(2 ** 32 - 1)` is a few bytes).
+            const present = (f.present ??= presentIndices(array));
+            const j = Math.min(nextAbove(present, i), f.end);
             this.out += "h" + (j - i) + ";"; // a run of holes: `[ , ]` ≠ `[undefined]`
             f.index = j;
             this.reading = false;
@@ -416,4 +418,28 @@ export function encodeArguments(args: readonly unknown[], end: number, ctx: Enco
   } finally {
     pool.push(encoder);
   }
+}
+
+/** The indices of `array` that hold elements, ascending (array index keys come first, in order). */
+function presentIndices(array: unknown[]): number[] {
+  const indices: number[] = [];
+  for (const key of Object.keys(array)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0 || String(index) !== key) break;
+    indices.push(index);
+  }
+  // Ascending for real arrays already; a Proxy's ownKeys trap may answer in any order.
+  return indices.sort((a, b) => a - b);
+}
+
+/** The first value in ascending `sorted` greater than `i`, or Infinity. */
+function nextAbove(sorted: readonly number[], i: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= i) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo] ?? Infinity;
 }

@@ -34,6 +34,8 @@ export class Frame {
   /** Map/Set: the output before this container and its header; finished entries. */
   saved = "";
   parts: string[] | undefined = undefined;
+  /** Sparse arrays: the indices that hold elements, ascending (read once, at the first hole). */
+  present: number[] | undefined = undefined;
   /** Hash frames: the function applied, and the type it was looked up for. */
   hashFn: Function | undefined = undefined;
   typeName = "";
@@ -51,6 +53,7 @@ export class Frame {
     this.keys = undefined;
     this.items = undefined;
     this.parts = undefined;
+    this.present = undefined;
     this.hashFn = undefined;
     this.saved = "";
   }
