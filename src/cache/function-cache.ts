@@ -135,11 +135,15 @@ export class FunctionCache {
     return this.#call(thisArg, args, 0);
   }
 
-  /** `call` with exactly one argument; builds no array when it repeats the last hit. */
+  /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
   callOne(thisArg: unknown, arg: unknown): unknown {
     const entry = this.#lastEntry;
     if (arg === this.#lastArg && entry !== undefined && !entry.removed) {
       const served = this.#serveRemembered(entry);
+      if (served !== MISS) return served;
+    }
+    if ((typeof arg !== "object" || arg === null) && typeof arg !== "function") {
+      const served = this.#servePrimitive(arg);
       if (served !== MISS) return served;
     }
     return this.#call(thisArg, [arg], 0, true);
@@ -209,6 +213,17 @@ export class FunctionCache {
    * (an object may have been mutated since), in the global store, with no per-hit `validate`,
    * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
    */
+  /** A fresh plain hit for one primitive argument, or MISS (then `#call` takes it from the top). */
+  #servePrimitive(arg: unknown): unknown {
+    const options = this.#options;
+    if (options.validate !== undefined || options.allowWidgets) return MISS;
+    const entry = this.#storeForCall().entries.get(this.#keyer.keyOne(arg));
+    if (entry === undefined || entry.pending) return MISS;
+    const served = this.#serveRemembered(entry);
+    if (served !== MISS) this.#rememberHit(arg, entry);
+    return served;
+  }
+
   #rememberHit(arg: unknown, entry: Entry): void {
     if ((typeof arg === "object" && arg !== null) || typeof arg === "function") return;
     const options = this.#options;

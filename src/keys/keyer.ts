@@ -46,6 +46,8 @@ export interface KeyerOptions {
 export interface Keyer {
   /** Key of an argument list. Equal (SameValueZero, i.e. usable as a Map key) iff the hashed arguments are structurally equal. */
   key(args: readonly unknown[]): ValueKey;
+  /** `key([arg])`, without building the array when the argument is its own key. */
+  keyOne(arg: unknown): ValueKey;
   /** Parameter names by position (undefined for destructured/rest/unknown). */
   readonly paramNames: readonly (string | undefined)[];
 }
@@ -173,5 +175,26 @@ export function createKeyer(options: KeyerOptions): Keyer {
         return end === 1 ? single(args, 1) : encoded(args, end);
       };
 
-  return { key, paramNames };
+  // The hit path of a one-argument call: no array when a primitive argument is its own key.
+  const ownKey = !anyExcluded && primitivesAsKeys;
+  const keyOne = (arg: unknown): ValueKey => {
+    if (ownKey) {
+      switch (typeof arg) {
+        case "number":
+        case "boolean":
+        case "bigint":
+          return arg;
+        case "string":
+          if (arg.length <= MAX_STRING_KEY && (arg.length === 0 || arg.charCodeAt(0) !== 0)) return arg;
+          break;
+        case "undefined":
+          return NO_HASHED_ARGUMENTS;
+        case "object":
+          if (arg === null) return arg;
+      }
+    }
+    return key([arg]);
+  };
+
+  return { key, keyOne, paramNames };
 }
