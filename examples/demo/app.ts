@@ -36,9 +36,14 @@ const getDb = st.cacheResource(
   { showTime: true, validate: (db) => !db.closed, onRelease: (db) => db.close() },
 );
 
-/** The NLP model: loaded once, shared by everyone. */
+/**
+ * The NLP model: loaded once, shared by everyone. Its callout is recorded on the miss and replayed
+ * on every hit, so every run and every tab shows it in the same place.
+ */
 const getNlp = st.cacheResource(function getNlp() {
-  return winkNLP(model);
+  const nlp = winkNLP(model);
+  st.success("Loaded the NLP model (wink-nlp). This callout is replayed from the cache on every rerun.");
+  return nlp;
 });
 
 type Nlp = ReturnType<typeof getNlp>;

@@ -1,4 +1,5 @@
 import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
 import { WAIT, launchChromium, openPage, repoFile, withServer } from "./browser-support.js";
@@ -22,6 +23,9 @@ test("the demo renders and answers its widgets (and provides docs/demo.png)", as
     const slowWait = { timeout: 90_000 }; // PGlite compiles its WebAssembly on first use
     await page.getByText(/rows in .* ms from the cached database connection/).waitFor(slowWait);
     await page.getByRole("heading", { name: "Review explorer" }).waitFor(WAIT);
+    // Emitted inside the cached getNlp(), replayed on hits.
+    const loaded = page.getByText("Loaded the NLP model (wink-nlp).");
+    await loaded.waitFor(WAIT);
     await page.locator(".sidebar").getByRole("cell", { name: "getDb()" }).waitFor(WAIT);
 
     await page.getByLabel("Rating").selectOption({ label: "★★★★★" });
@@ -41,6 +45,7 @@ test("the demo renders and answers its widgets (and provides docs/demo.png)", as
     await page.getByRole("button", { name: "Clear all" }).click();
     await page.locator(".sidebar").getByText("getDb() released (clear-all)").waitFor(slowWait);
     await page.getByText(/rows in .* ms from the cached database connection/).waitFor(slowWait);
+    assert.equal(await loaded.count(), 1);
     await page.context().close();
   });
 });
