@@ -86,6 +86,25 @@ describe("widgets in cached functions, with experimentalAllowWidgets", () => {
 });
 
 describe("widgets in cached functions, without the flag", () => {
+  test("a replayed widget is a widget of the run: showing it twice in one run is a duplicate", async () => {
+    await withHost(new RecordingHost(), async () => {
+      const twice = cacheResource(
+        function replayWidgetTwice() {
+          return st.slider("Level");
+        },
+        { experimentalAllowWidgets: true },
+      );
+      const tab = driveSession(() => {
+        twice();
+        twice();
+      });
+      const view = tab.view(await tab.run());
+      assert.equal(view[0], "0.0 slider Level=0");
+      assert.match(view.at(-1)!, /exception DuplicateWidgetIdError: There are two `slider` widgets with the label "Level"/);
+    });
+  });
+
+
   test("a warning, then the widget; both replay, the widget with its live value; the value is not part of the key", async () => {
     await withHost(new RecordingHost(), async (host) => {
       let computed = 0;
