@@ -45,7 +45,9 @@ const CALL: Target = { kind: "call" };
 
 /** One miss's recording in progress. */
 export class Capture {
+  /** The cached function computing this miss. */
   readonly functionName: string;
+  /** Its `experimentalAllowWidgets`. */
   readonly allowWidgets: boolean;
   /** This capture and its ancestors, innermost first. */
   readonly chain: readonly Capture[];

@@ -96,9 +96,11 @@ export class ScriptRun implements RunPort {
       if (!this.live) throw new RerunSuperseded();
       return this.#showWidget(container, req, codec, false).value;
     }
-    const warnFrom = replayed?.warned === true ? 0 : capture.widgetCheck(req);
+    // A replayed widget whose recording holds its warning already gets no second one.
+    const alreadyWarned = replayed?.warned === true;
+    const warnFrom = alreadyWarned ? 0 : capture.widgetCheck(req);
     const placing = capture.place(container);
-    if (replayed?.warned !== true && warnFrom !== Infinity) {
+    if (!alreadyWarned && warnFrom !== Infinity) {
       const warning = cachedWidgetWarning(req, capture.chain[warnFrom]!.functionName);
       this.#writer.write(container, warning, true);
       placing.element(warning, warnFrom);
