@@ -88,15 +88,16 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
     });
   const adopt = (existing: FunctionCache) => existing.adopt(fn, resolved, keyer);
   let cache = registerCache(identity, create, adopt);
+  // An older definition is still being called after a newer one replaced it.
+  const reregister = () => {
+    warnRedefinition(identity);
+    return registerCache(identity, create, adopt);
+  };
 
   // `arguments` instead of a rest parameter: calls with zero or one argument (most resource
   // factories) then build no array at all on the hit path.
   const cached = function (this: unknown, arg?: unknown): unknown {
-    if (cache.retired) {
-      // An older definition is still being called after a newer one replaced it.
-      warnRedefinition(identity);
-      cache = registerCache(identity, create, adopt);
-    }
+    if (cache.retired) cache = reregister();
     const count = arguments.length;
     if (count === 1) return cache.callOne(this, arg);
     if (count === 0) return cache.callNone(this);

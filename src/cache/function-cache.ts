@@ -49,10 +49,6 @@ const WIDGET_KEY_MARK = Symbol("cache-resource.widget-state");
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
 
-/** The remembered argument while nothing is remembered. */
-const NOT_REMEMBERED: unique symbol = Symbol("not remembered");
-/** The remembered "argument" of a call with no arguments. */
-const NO_ARGUMENT: unique symbol = Symbol("no argument");
 
 /** A computation cleared this many times in a row gives up. */
 const MAX_CLEARED_ATTEMPTS = 3;
@@ -91,12 +87,14 @@ export class FunctionCache {
   readonly #sessions = new Map<string, Store>();
   #readyTotal = 0;
   /**
-   * The last plain hit of a call with one primitive argument (or none): that argument and its
-   * entry. The key of a primitive is a pure function of it, so the same argument means the same
-   * entry for as long as the entry is not removed; repeated calls skip keying and the Map lookup.
+   * The last plain hit of a call with one primitive argument: that argument and its entry. The
+   * key of a primitive is a pure function of it, so the same argument means the same entry for as
+   * long as the entry is not removed; repeated calls skip keying and the Map lookup.
    */
-  #lastArg: unknown = NOT_REMEMBERED;
+  #lastArg: unknown = undefined; // meaningful only while #lastEntry is set
   #lastEntry: Entry | undefined;
+  /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
+  #lastNoArgs: Entry | undefined;
   /** Widget-keyed functions: per argument key, a recording that says which widgets it reads. */
   readonly #widgetProbes = new Map<Entry["key"], unknown>();
   #widgetKeyer: Keyer | undefined;
@@ -138,10 +136,13 @@ export class FunctionCache {
   /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
   callOne(thisArg: unknown, arg: unknown): unknown {
     const entry = this.#lastEntry;
-    if (arg === this.#lastArg && entry !== undefined && !entry.removed) {
-      const served = this.#serveRemembered(entry);
-      if (served !== MISS) return served;
-    }
+    // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
+    if (entry !== undefined && arg === this.#lastArg && !entry.removed && this.#isFresh(entry)) return this.#hit(entry, false);
+    return this.#callOneAgain(thisArg, arg);
+  }
+
+  // Kept out of `callOne` so the repeated-argument path stays small enough to inline.
+  #callOneAgain(thisArg: unknown, arg: unknown): unknown {
     if ((typeof arg !== "object" || arg === null) && typeof arg !== "function") {
       const served = this.#servePrimitive(arg);
       if (served !== MISS) return served;
@@ -151,11 +152,8 @@ export class FunctionCache {
 
   /** `call` with no arguments. */
   callNone(thisArg: unknown): unknown {
-    const entry = this.#lastEntry;
-    if (this.#lastArg === NO_ARGUMENT && entry !== undefined && !entry.removed) {
-      const served = this.#serveRemembered(entry);
-      if (served !== MISS) return served;
-    }
+    const entry = this.#lastNoArgs;
+    if (entry !== undefined && !entry.removed && this.#isFresh(entry)) return this.#hit(entry, false);
     return this.#call(thisArg, [], 0, true);
   }
 
@@ -169,7 +167,10 @@ export class FunctionCache {
       if (!entry.pending) {
         const served = this.#serve(entry, thisArg, args);
         if (served !== MISS) {
-          if (remember) this.#rememberHit(args.length === 0 ? NO_ARGUMENT : args[0], entry);
+          if (remember) {
+            if (args.length === 0) this.#rememberNoArgs(entry);
+            else this.#rememberHit(args[0], entry);
+          }
           return served;
         }
       } else {
@@ -199,13 +200,12 @@ export class FunctionCache {
   }
 
   /**
-   * The hit path for the remembered entry: what `#serve` does when there is no `validate` and
-   * the value is fresh; anything else (expired, stale) goes the long way.
+   * Whether a remembered entry may be served as `#serve` would without `validate`: not expired.
+   * Expired and stale entries go the long way.
    */
-  #serveRemembered(entry: Entry): unknown {
+  #isFresh(entry: Entry): boolean {
     const options = this.#options;
-    if (options.ttlMs !== null && options.clock.now() >= entry.expiresAt) return MISS;
-    return this.#hit(entry, false);
+    return options.ttlMs === null || options.clock.now() < entry.expiresAt;
   }
 
   /**
@@ -218,37 +218,48 @@ export class FunctionCache {
     const options = this.#options;
     if (options.validate !== undefined || options.allowWidgets) return MISS;
     const entry = this.#storeForCall().entries.get(this.#keyer.keyOne(arg));
-    if (entry === undefined || entry.pending) return MISS;
-    const served = this.#serveRemembered(entry);
-    if (served !== MISS) this.#rememberHit(arg, entry);
-    return served;
+    if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
+    const result = this.#hit(entry, false);
+    this.#rememberHit(arg, entry);
+    return result;
   }
 
   #rememberHit(arg: unknown, entry: Entry): void {
-    if ((typeof arg === "object" && arg !== null) || typeof arg === "function") return;
-    const options = this.#options;
-    if (options.scope !== "global" || options.validate !== undefined || options.allowWidgets || options.hashFuncs !== undefined) return;
+    if ((typeof arg === "object" && arg !== null) || typeof arg === "function" || !this.#mayRemember()) return;
     this.#lastArg = arg;
     this.#lastEntry = entry;
   }
 
-  #forgetLastHit(): void {
-    this.#lastArg = NOT_REMEMBERED;
-    this.#lastEntry = undefined;
+  #rememberNoArgs(entry: Entry): void {
+    if (this.#mayRemember()) this.#lastNoArgs = entry;
   }
 
+  #mayRemember(): boolean {
+    const options = this.#options;
+    return options.scope === "global" && options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined;
+  }
+
+  #forgetLastHit(): void {
+    this.#lastArg = undefined;
+    this.#lastEntry = undefined;
+    this.#lastNoArgs = undefined;
+  }
+
+  // Kept small (the rare parts are separate methods) so it inlines into every hit path.
   #hit(entry: Entry, stale: boolean): unknown {
     this.#stats.hits++;
-    if (this.#options.maxEntries !== null) {
-      // Map order is recency order: move the entry to the end.
-      entry.store.entries.delete(entry.key);
-      entry.store.entries.set(entry.key, entry);
-    }
-    if (this.#events.active) {
-      this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
-    }
-    if (entry.recording !== undefined) this.#host().replay(entry.recording, this.displayName);
+    if (this.#options.maxEntries !== null) touch(entry);
+    if (this.#events.active) this.#emitHit(entry, stale);
+    if (entry.recording !== undefined) this.#replay(entry);
     return entry.result;
+  }
+
+  #emitHit(entry: Entry, stale: boolean): void {
+    this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
+  }
+
+  #replay(entry: Entry): void {
+    this.#host().replay(entry.recording, this.displayName);
   }
 
   #validateThenServe(
@@ -695,6 +706,12 @@ export class FunctionCache {
   #eventBase(sessionId: string | undefined): { functionName: string; sessionId: string | undefined; at: number } {
     return { functionName: this.displayName, sessionId, at: this.#options.clock.now() };
   }
+}
+
+/** Map order is recency order: moves the entry to the end. */
+function touch(entry: Entry): void {
+  entry.store.entries.delete(entry.key);
+  entry.store.entries.set(entry.key, entry);
 }
 
 function newStore(sessionId: string | undefined): Store {
