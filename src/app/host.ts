@@ -1,11 +1,17 @@
 import type { CacheHost, MissInfo, MissScope } from "../hosts/host.js";
 import { Capture } from "./replay/capture.js";
 import { isRecording, replayRecording } from "./replay/recording.js";
-import { currentScript, runWithScript } from "./script/context.js";
+import { currentScript, runOutsideScript, runWithScript } from "./script/context.js";
 
 /** A miss with nothing to show and nothing to record. */
 const QUIET_SCOPE: MissScope = {
   run: (compute) => compute(),
+  end: () => undefined,
+};
+
+/** Runs the computation outside any script run; records nothing. */
+const OUTSIDE_RUN_SCOPE: MissScope = {
+  run: (compute) => runOutsideScript(compute),
   end: () => undefined,
 };
 
@@ -18,7 +24,7 @@ const QUIET_SCOPE: MissScope = {
  * call. A hit (and every waiter of a shared computation) replays that recording into the caller's
  * current container. A failed miss records nothing.
  *
- * A miss anywhere else (module top level, a background refresh) goes to the fallback host, by
+ * A miss anywhere else (module top level) goes to the fallback host, by
  * default none: there `st.*` does nothing, so there is nothing to record and nothing to pay.
  */
 export class AppHost implements CacheHost {
@@ -30,6 +36,9 @@ export class AppHost implements CacheHost {
 
   beginMiss(miss: MissInfo): MissScope {
     const store = currentScript();
+    // A background refresh belongs to no page run, even when a run's call started it: it runs
+    // outside the script context (so `st.*` in it is inert) and the old recording keeps replaying.
+    if (miss.refresh) return store === undefined ? QUIET_SCOPE : OUTSIDE_RUN_SCOPE;
     if (store === undefined) return this.#fallback?.beginMiss(miss) ?? QUIET_SCOPE;
     const removeSpinner =
       miss.outermost && miss.spinnerText !== undefined

@@ -374,6 +374,7 @@ export class FunctionCache {
       outermost: parent === undefined,
       startedAt,
       allowWidgets: options.allowWidgets,
+      refresh: false,
     });
     const fn = this.#fn;
     let result: unknown;
@@ -483,29 +484,41 @@ export class FunctionCache {
   }
 
   #runRefresh(entry: Entry): void {
-    const startedAt = this.#options.clock.now();
+    const options = this.#options;
+    const startedAt = options.clock.now();
     const fn = this.#fn;
+    // Through the host, so it can keep the refresh out of the triggering caller's page run.
+    const scope = this.#host().beginMiss({
+      functionName: this.displayName,
+      spinnerText: undefined,
+      showTime: false,
+      outermost: true,
+      startedAt,
+      allowWidgets: options.allowWidgets,
+      refresh: true,
+    });
+    const failed = (error: unknown) => {
+      scope.end({ ok: false, error });
+      this.#refreshFailed(entry, error);
+    };
+    const succeeded = (value: unknown) => this.#refreshed(entry, value, scope.end({ ok: true }), startedAt);
     let result: unknown;
     try {
       // Outside the caller's computation chain, inside the entry's own session.
       result = computeFrames.exit(() =>
-        runInSessionOrNone(entry.store.sessionId, () => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
+        runInSessionOrNone(entry.store.sessionId, () =>
+          scope.run(() => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
+        ),
       );
     } catch (error) {
-      this.#refreshFailed(entry, error);
+      failed(error);
       return;
     }
-    if (isThenable(result)) {
-      Promise.resolve(result).then(
-        (value) => this.#refreshed(entry, value, startedAt),
-        (error: unknown) => this.#refreshFailed(entry, error),
-      );
-    } else {
-      this.#refreshed(entry, result, startedAt);
-    }
+    if (isThenable(result)) Promise.resolve(result).then(succeeded, failed);
+    else succeeded(result);
   }
 
-  #refreshed(entry: Entry, value: unknown, startedAt: number): void {
+  #refreshed(entry: Entry, value: unknown, recording: unknown, startedAt: number): void {
     entry.refreshing = false;
     const sessionId = entry.store.sessionId;
     if (entry.removed) {
@@ -517,6 +530,7 @@ export class FunctionCache {
     const previous = entry.value;
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
+    if (recording !== undefined) entry.recording = recording;
     const now = this.#options.clock.now();
     this.#scheduleExpiry(entry, now);
     const durationMs = now - startedAt;

@@ -19,6 +19,12 @@ export interface MissInfo {
   readonly startedAt: number;
   /** `experimentalAllowWidgets` of the cached function. */
   readonly allowWidgets: boolean;
+  /**
+   * A background refresh (`refreshMode: "background"`): nobody waits on it, so it shows no
+   * spinner, and it must not write into the run of the caller that happened to trigger it. What
+   * it records replaces the entry's recording when it succeeds (`undefined` keeps the old one).
+   */
+  readonly refresh: boolean;
 }
 
 /** The outcome a miss ended with. */

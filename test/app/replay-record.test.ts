@@ -5,6 +5,7 @@ import { CacheReplayClosureError, st } from "../../src/app/index.js";
 import { isRecording, type Recording } from "../../src/app/replay/recording.js";
 import { RecordingHost, driveSession, withHost } from "./replay-support.js";
 import { gate, waitUntil } from "./support.js";
+import { deferred, flush, ManualClock } from "../support/manual-clock.js";
 
 /**
  * Element replay without a browser: sessions are driven by hand, the deltas they send are
@@ -325,5 +326,43 @@ describe("element replay outside the app runtime", () => {
         assert.equal(replays, 0);
       },
     );
+  });
+});
+
+describe("element replay and background refresh", () => {
+  test("a refresh never writes into the run that triggered it; hits keep replaying the miss's elements", async () => {
+    await withHost(new RecordingHost(), async () => {
+      const clock = new ManualClock();
+      let computed = 0;
+      const loadModel = cacheResource(
+        function replayRefreshedModel() {
+          computed++;
+          st.success(`Loaded model v${computed}`);
+          return { version: computed };
+        },
+        { ttl: 60, refreshMode: "background", clock },
+      );
+      let open = deferred<void>();
+      const script = async () => {
+        loadModel();
+        await open.promise; // the run stays open while the refresh runs
+        st.text("end");
+      };
+      const tab = driveSession(script);
+      const first = tab.run();
+      open.resolve();
+      assert.deepEqual(tab.view(await first), ["0.0 success Loaded model v1", "0.1 text end"]);
+      clock.advance(61_000);
+      open = deferred<void>();
+      const second = tab.run();
+      await waitUntil(() => computed === 2, "the background refresh ran");
+      await flush();
+      open.resolve();
+      assert.deepEqual(tab.view(await second), ["0.0 success Loaded model v1", "0.1 text end"], "the stale hit replays; the refresh wrote nothing here");
+      open.resolve();
+      const third = tab.run();
+      assert.deepEqual(tab.view(await third), ["0.0 success Loaded model v1", "0.1 text end"]);
+      assert.equal(computed, 2);
+    });
   });
 });

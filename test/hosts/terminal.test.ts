@@ -16,6 +16,7 @@ const miss = (overrides: Partial<MissInfo> = {}): MissInfo => ({
   outermost: true,
   startedAt: 0,
   allowWidgets: false,
+  refresh: false,
   ...overrides,
 });
 
@@ -193,6 +194,39 @@ describe("widget-keyed values (experimentalAllowWidgets)", () => {
       await loadModel.clear("resnet");
       assert.equal(released.length, 2);
       assert.equal(loadModel.stats().entries, 0);
+    } finally {
+      setHost(previous);
+    }
+  });
+});
+
+describe("background refresh goes through the host", () => {
+  test("it is marked as a refresh, shows no spinner, and its recording replaces the old one", async () => {
+    const { ManualClock, flush } = await import("../support/manual-clock.js");
+    const clock = new ManualClock();
+    const misses: MissInfo[] = [];
+    const replays: unknown[] = [];
+    const previous = setHost({
+      beginMiss(info) {
+        misses.push(info);
+        const n = misses.length;
+        return { run: (compute) => compute(), end: () => `recording-${n}` };
+      },
+      replay: (recording) => void replays.push(recording),
+    });
+    try {
+      let version = 0;
+      const load = cacheResource(function refreshedThroughHost() {
+        return { version: ++version };
+      }, { ttl: 10, refreshMode: "background", clock });
+      load();
+      load();
+      clock.advance(15_000);
+      load(); // stale: served at once, refresh starts
+      await flush();
+      load();
+      assert.deepEqual(misses.map((m) => [m.refresh, m.spinnerText === undefined]), [[false, false], [true, true]]);
+      assert.deepEqual(replays, ["recording-1", "recording-1", "recording-2"]);
     } finally {
       setHost(previous);
     }

@@ -100,6 +100,11 @@ export function runWithScript<T>(store: ScriptStore, fn: () => T): T {
   return storage.run(store, fn);
 }
 
+/** Runs `fn` (and everything it awaits) outside any script run: `st.*` inside it does nothing. */
+export function runOutsideScript<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 /** The main column of the page. */
 export const MAIN_CONTAINER: ContainerRef = { runId: -1, path: [0] };
 /** The sidebar. */
