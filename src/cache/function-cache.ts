@@ -1,16 +1,22 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { ExpiryQueue } from "../clock/expiry-queue.js";
 import { ClearedWhileComputingError, FunctionIdentityError, InvalidOptionError, NoSessionError, RecursiveCallError } from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
-import { createKeyer, type Keyer } from "../keys/keyer.js";
+import type { Keyer } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSessionId, runInSessionOrNone } from "../session/session.js";
+import { isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
 import { isThenable, settleAll } from "./settle.js";
+import { WidgetKeys } from "./widget-keys.js";
 
 /*
+ * This file is longer than most on purpose: it is the whole life of one function's entries
+ * (hit, miss, refresh, removal), and keeping them in one class keeps every removal on the one
+ * private path that releases values. Keys, widget keys, expiry timers, compute frames and
+ * settling live in their own modules beside it.
+ *
  * Implementation notes.
  *
  * Single flight. An entry is put in its store the moment a miss starts, before the function
@@ -32,23 +38,8 @@ import { isThenable, settleAll } from "./settle.js";
  * once per value.
  */
 
-/** The chain of cached computations the current call runs inside. */
-interface ComputeFrame {
-  readonly entry: Entry;
-  readonly parent: ComputeFrame | undefined;
-}
-
-const FRAMES_KEY = Symbol.for("cache-resource.compute-frames");
-const computeFrames: AsyncLocalStorage<ComputeFrame> =
-  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] as AsyncLocalStorage<ComputeFrame> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] = new AsyncLocalStorage<ComputeFrame>()) as AsyncLocalStorage<ComputeFrame>;
-
-/** Leads the key of widget-keyed values; never reachable from user arguments. */
-const WIDGET_KEY_MARK = Symbol("cache-resource.widget-state");
-
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
-
 
 /** A computation cleared this many times in a row gives up. */
 const MAX_CLEARED_ATTEMPTS = 3;
@@ -95,9 +86,8 @@ export class FunctionCache {
   #lastEntry: Entry | undefined;
   /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
   #lastNoArgs: Entry | undefined;
-  /** Widget-keyed functions: per argument key, a recording that says which widgets it reads. */
-  readonly #widgetProbes = new Map<Entry["key"], unknown>();
-  #widgetKeyer: Keyer | undefined;
+  /** Keys of widget-keyed values (`experimentalAllowWidgets`), made on first use. */
+  #widgetKeys: WidgetKeys | undefined;
 
   constructor(init: FunctionCacheInit) {
     this.displayName = init.displayName;
@@ -137,7 +127,17 @@ export class FunctionCache {
   callOne(thisArg: unknown, arg: unknown): unknown {
     const entry = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
-    if (entry !== undefined && arg === this.#lastArg && !entry.removed && this.#isFresh(entry)) return this.#hit(entry, false);
+    if (entry !== undefined && arg === this.#lastArg && !entry.removed) {
+      // `#hit`, written out: this code is shared by every cached function, and when other
+      // functions' calls make the slow path look hotter, the optimizer would spend its inlining
+      // budget there and leave this path calling out. Without calls it stays fast regardless.
+      const options = this.#options;
+      if (options.ttlMs === null || options.clock.now() < entry.expiresAt) {
+        this.#stats.hits++;
+        if (options.maxEntries !== null || this.#events.active || entry.recording !== undefined) this.#hitExtras(entry, false);
+        return entry.result;
+      }
+    }
     return this.#callOneAgain(thisArg, arg);
   }
 
@@ -161,7 +161,7 @@ export class FunctionCache {
   #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false): unknown {
     const store = this.#storeForCall();
     const baseKey = this.#keyer.key(args);
-    const key = this.#options.allowWidgets ? this.#withWidgetState(baseKey) : baseKey;
+    const key = this.#options.allowWidgets ? (this.#widgetKeys?.keyOf(baseKey, this.#host()) ?? baseKey) : baseKey;
     const entry = store.entries.get(key);
     if (entry !== undefined) {
       if (!entry.pending) {
@@ -245,21 +245,23 @@ export class FunctionCache {
     this.#lastNoArgs = undefined;
   }
 
-  // Kept small (the rare parts are separate methods) so it inlines into every hit path.
+  // Kept small (the rare parts are one separate method) so it inlines into every hit path;
+  // `callOne` repeats it.
   #hit(entry: Entry, stale: boolean): unknown {
     this.#stats.hits++;
-    if (this.#options.maxEntries !== null) touch(entry);
-    if (this.#events.active) this.#emitHit(entry, stale);
-    if (entry.recording !== undefined) this.#replay(entry);
+    if (this.#options.maxEntries !== null || this.#events.active || entry.recording !== undefined) this.#hitExtras(entry, stale);
     return entry.result;
   }
 
-  #emitHit(entry: Entry, stale: boolean): void {
-    this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
-  }
-
-  #replay(entry: Entry): void {
-    this.#host().replay(entry.recording, this.displayName);
+  /** What some hits also do: LRU order, the hit event, replaying what the computation recorded. */
+  #hitExtras(entry: Entry, stale: boolean): void {
+    if (this.#options.maxEntries !== null) {
+      // Map order is recency order: move the entry to the end.
+      entry.store.entries.delete(entry.key);
+      entry.store.entries.set(entry.key, entry);
+    }
+    if (this.#events.active) this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
+    if (entry.recording !== undefined) this.#host().replay(entry.recording, this.displayName);
   }
 
   #validateThenServe(
@@ -366,12 +368,11 @@ export class FunctionCache {
     const startedAt = options.clock.now();
     if (this.#events.active) this.#events.emit({ type: "miss", ...this.#eventBase(store.sessionId) });
 
-    const parent = computeFrames.getStore();
     const scope = this.#host().beginMiss({
       functionName: this.displayName,
       spinnerText: spinnerText(options.showSpinner, this.displayName, args.length),
       showTime: options.showTime,
-      outermost: parent === undefined,
+      outermost: isOutermost(),
       startedAt,
       allowWidgets: options.allowWidgets,
       refresh: false,
@@ -379,7 +380,7 @@ export class FunctionCache {
     const fn = this.#fn;
     let result: unknown;
     try {
-      result = computeFrames.run({ entry, parent }, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
+      result = runAsComputationOf(entry, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
     } catch (error) {
       scope.end({ ok: false, error });
       this.#computationFailed(entry, error);
@@ -505,7 +506,7 @@ export class FunctionCache {
     let result: unknown;
     try {
       // Outside the caller's computation chain, inside the entry's own session.
-      result = computeFrames.exit(() =>
+      result = runOutsideComputations(() =>
         runInSessionOrNone(entry.store.sessionId, () =>
           scope.run(() => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
         ),
@@ -668,20 +669,9 @@ export class FunctionCache {
 
   // ── widget-keyed values (experimentalAllowWidgets) ───────────────────────────────────────
 
-  /** The store key of a call: its arguments' key plus the current state of the widgets it reads. */
-  #withWidgetState(baseKey: Entry["key"]): Entry["key"] {
-    const probe = this.#widgetProbes.get(baseKey);
-    if (probe === undefined) return baseKey;
-    const state = this.#host().widgetState?.(probe);
-    return state === undefined ? baseKey : this.#widgetKey(baseKey, state);
-  }
-
   /** After a miss: file the value under the widget state it was computed with. */
   #keyByWidgets(entry: Entry, recording: unknown): void {
-    const state = this.#host().widgetState?.(recording);
-    if (state === undefined) return;
-    this.#widgetProbes.set(entry.baseKey, recording);
-    const key = this.#widgetKey(entry.baseKey, state);
+    const key = (this.#widgetKeys ??= new WidgetKeys(this.displayName)).keyAfterMiss(entry, recording, this.#host());
     if (key === entry.key) return;
     const store = entry.store;
     if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
@@ -689,12 +679,6 @@ export class FunctionCache {
     if (occupant !== undefined) void this.#remove(occupant, "superseded");
     entry.key = key;
     store.entries.set(key, entry);
-  }
-
-  #widgetKey(baseKey: Entry["key"], state: string): Entry["key"] {
-    // A private symbol first: no argument list of the user's can encode to the same key.
-    this.#widgetKeyer ??= createKeyer({ functionName: this.displayName, fn: (mark: symbol, base: unknown, state: string) => [mark, base, state] });
-    return this.#widgetKeyer.key([WIDGET_KEY_MARK, baseKey, state]);
   }
 
   // ── helpers ─────────────────────────────────────────────────────────────────────────────
@@ -722,22 +706,10 @@ export class FunctionCache {
   }
 }
 
-/** Map order is recency order: moves the entry to the end. */
-function touch(entry: Entry): void {
-  entry.store.entries.delete(entry.key);
-  entry.store.entries.set(entry.key, entry);
-}
-
 function newStore(sessionId: string | undefined): Store {
   return { sessionId, entries: new Map(), readyCount: 0 };
 }
 
-function isInsideComputation(entry: Entry): boolean {
-  for (let frame = computeFrames.getStore(); frame !== undefined; frame = frame.parent) {
-    if (frame.entry === entry) return true;
-  }
-  return false;
-}
 
 /** Spinner text per Streamlit: "Running `name(...)`.", "Running `name()`." with no arguments. */
 function spinnerText(showSpinner: boolean | string, functionName: string, argCount: number): string | undefined {
