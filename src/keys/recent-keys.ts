@@ -1,19 +1,20 @@
 /**
- * A small memo of recent keys for argument lists made of primitives and flat plain objects (the
- * options objects resource factories take, rebuilt on every call).
+ * A small memo of recent keys for argument lists made of primitives and plain data: options
+ * objects and arrays of primitives, nested a few levels (what resource factories take, rebuilt
+ * on every call).
  *
  * Why: encoding such an object builds a fresh ~100-character string, and the store's `Map.get`
  * then has to flatten, hash and compare it — together several times the cost of the rest of a
- * hit. Here a call is read into a flat list of steps (each primitive argument; for an object, a
- * marker, its key/value pairs in `Object.keys` order, and an end marker) and compared with the
- * step lists of the last few calls; on a match the very same key string is returned, whose hash
- * the engine has already cached.
+ * hit. Here a call is read into a flat list of steps (each primitive; for an object, a marker,
+ * its key/value pairs in `Object.keys` order and an end marker; for an array, a marker, its
+ * length, its elements and an end marker) and compared with the step lists of the last few
+ * calls; on a match the very same key string is returned, whose hash the engine has cached.
  *
  * Why it is exact: the structural encoding of such arguments is a function of exactly these
  * steps (a key order changes the steps, never the encoding, so at worst it costs a slot), and a
  * slot only stores the key the full encoder produced for the same steps. A list is only stored
- * when reading it ran no user code — no proxies, no getters, no symbol keys, values that are
- * primitives other than symbols — so what was read is what the encoder saw.
+ * when reading it ran no user code — no proxies, no getters, no symbol keys, no holes, no class
+ * instances, primitives other than symbols — so what was read is what the encoder saw.
  *
  * Bounded: {@link SLOTS} lists of at most {@link MAX_STEPS} steps, strings of at most
  * {@link MAX_STRING} characters; nothing else is retained (no objects, only primitives).
@@ -27,11 +28,15 @@ const MAX_STEPS = 64;
 /** Longer string values are not remembered (they would be kept alive, and compared in full). */
 const MAX_STRING = 256;
 
-/** Step markers around an object argument's key/value pairs; private, so no value equals them. */
+/** Step markers around objects and arrays; private, so no value equals them. */
 const OPEN: unique symbol = Symbol("object");
-const CLOSE: unique symbol = Symbol("end of object");
+const ARRAY: unique symbol = Symbol("array");
+const CLOSE: unique symbol = Symbol("end");
+/** Deeper nesting is not remembered (a cycle ends up here too, and goes to the encoder). */
+const MAX_DEPTH = 4;
 
 const OBJECT_PROTO = Object.prototype;
+const ARRAY_PROTO = Array.prototype;
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertySymbols = Object.getOwnPropertySymbols;
 const getOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
@@ -86,33 +91,9 @@ export class RecentKeys {
     return key;
   }
 
-  /** Reads the steps of a call into `#steps`; false when it has anything that never qualifies. */
+  /** Reads the steps of a call into `#steps` with ordinary property reads; false when it never qualifies. */
   #read(args: readonly unknown[], end: number): boolean {
-    const steps = this.#steps;
-    let n = 0;
-    for (let i = 0; i < end; i++) {
-      if (i >= this.#excludedFrom || this.#excluded[i] === 1) continue;
-      const v = args[i];
-      if (typeof v === "object" && v !== null) {
-        const proto: unknown = getPrototypeOf(v);
-        if (proto !== OBJECT_PROTO && proto !== null) return false;
-        const keys = Object.keys(v);
-        if (n + 2 * keys.length + 2 > MAX_STEPS) return false;
-        steps[n++] = OPEN;
-        for (let j = 0; j < keys.length; j++) {
-          const key = keys[j]!;
-          steps[n++] = key;
-          steps[n++] = (v as Record<string, unknown>)[key];
-        }
-        steps[n++] = CLOSE;
-        if (getOwnPropertySymbols(v).length > 0) return false;
-      } else {
-        if (n >= MAX_STEPS) return false;
-        steps[n++] = v;
-      }
-    }
-    this.#length = n;
-    return true;
+    return this.#readArguments(args, end, false);
   }
 
   /** The slot whose steps equal the current ones (SameValueZero), moved to the front. */
@@ -141,46 +122,86 @@ export class RecentKeys {
   }
 
   /**
-   * Whether the call can be remembered: reads its steps (like `#read`) through property
-   * descriptors, so no getter or proxy trap runs, and checks every value.
+   * Whether the call can be remembered: reads its steps again through property descriptors, so
+   * no getter or proxy trap runs, and checks every value.
    */
   #qualifies(args: readonly unknown[], end: number): boolean {
     try {
-      return this.#readDescriptors(args, end);
+      return this.#readArguments(args, end, true);
     } catch {
       return false; // e.g. a module namespace with a binding still in its temporal dead zone
     }
   }
 
-  #readDescriptors(args: readonly unknown[], end: number): boolean {
-    const steps = this.#steps;
+  #readArguments(args: readonly unknown[], end: number, strict: boolean): boolean {
     let n = 0;
     for (let i = 0; i < end; i++) {
       if (i >= this.#excludedFrom || this.#excluded[i] === 1) continue;
-      const v = args[i];
-      if (typeof v === "object" && v !== null) {
-        if (types.isProxy(v)) return false;
-        const proto: unknown = getPrototypeOf(v);
-        if (proto !== OBJECT_PROTO && proto !== null) return false;
-        if (getOwnPropertySymbols(v).length > 0) return false;
-        const keys = Object.keys(v);
-        if (n + 2 * keys.length + 2 > MAX_STEPS) return false;
-        steps[n++] = OPEN;
-        for (let j = 0; j < keys.length; j++) {
-          const key = keys[j]!;
-          const descriptor = getOwnPropertyDescriptor(v, key);
-          if (descriptor === undefined || !("value" in descriptor) || !qualifyingValue(descriptor.value)) return false;
-          steps[n++] = key;
-          steps[n++] = descriptor.value;
-        }
-        steps[n++] = CLOSE;
-      } else {
-        if (n >= MAX_STEPS || !qualifyingValue(v)) return false;
-        steps[n++] = v;
-      }
+      n = this.#readValue(args[i], n, 0, strict);
+      if (n < 0) return false;
     }
     this.#length = n;
     return true;
+  }
+
+  /**
+   * Appends the steps of `v` from position `n` and returns the new length, or -1 when `v` cannot
+   * be remembered. `strict` (before storing): data properties only, no proxies, qualifying
+   * primitives only. Otherwise (lookup): plain reads; anything unusual simply matches no slot.
+   */
+  #readValue(v: unknown, n: number, depth: number, strict: boolean): number {
+    const steps = this.#steps;
+    if (typeof v !== "object" || v === null) {
+      if (n >= MAX_STEPS || (strict && !qualifyingValue(v))) return -1;
+      steps[n] = v;
+      return n + 1;
+    }
+    if (depth >= MAX_DEPTH || (strict && types.isProxy(v))) return -1;
+    const proto: unknown = getPrototypeOf(v);
+    if (proto === ARRAY_PROTO) {
+      // `[`, length, elements, `]`; holes encode differently from `undefined`, so none allowed.
+      const array = v as readonly unknown[];
+      const length = array.length;
+      if (n + length + 3 > MAX_STEPS) return -1;
+      steps[n++] = ARRAY;
+      steps[n++] = length;
+      for (let i = 0; i < length; i++) {
+        let item: unknown;
+        if (strict) {
+          const descriptor = getOwnPropertyDescriptor(array, i);
+          if (descriptor === undefined || !("value" in descriptor)) return -1;
+          item = descriptor.value;
+        } else {
+          item = array[i];
+          if (item === undefined && !(i in array)) return -1;
+        }
+        n = this.#readValue(item, n, depth + 1, strict);
+        if (n < 0) return -1;
+      }
+    } else {
+      if (proto !== OBJECT_PROTO && proto !== null) return -1;
+      if (getOwnPropertySymbols(v).length > 0) return -1;
+      const keys = Object.keys(v);
+      if (n + 2 * keys.length + 2 > MAX_STEPS) return -1;
+      steps[n++] = OPEN;
+      for (let j = 0; j < keys.length; j++) {
+        const key = keys[j]!;
+        let value: unknown;
+        if (strict) {
+          const descriptor = getOwnPropertyDescriptor(v, key);
+          if (descriptor === undefined || !("value" in descriptor)) return -1;
+          value = descriptor.value;
+        } else {
+          value = (v as Record<string, unknown>)[key];
+        }
+        steps[n++] = key;
+        n = this.#readValue(value, n, depth + 1, strict);
+        if (n < 0) return -1;
+      }
+    }
+    if (n >= MAX_STEPS) return -1;
+    steps[n] = CLOSE;
+    return n + 1;
   }
 }
 

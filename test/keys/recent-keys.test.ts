@@ -111,14 +111,45 @@ describe("recent keys", () => {
     assertSameKeys(generic, [options]);
   });
 
-  it("proxies, nested objects, class instances, symbols and long strings go to the encoder", () => {
+  it("nested plain objects and arrays are remembered with the encoder's semantics", () => {
+    const make = () => ({ url: "postgres://db", tags: ["a", "b"], ssl: { reject: false, ca: null }, ports: [5432, [1, 2]] });
+    const first = generic.memo.key([make()]);
+    assert.equal(generic.memo.key([make()]), first);
+    assert.equal(first, generic.full.key([make()]));
+    const cases: unknown[][] = [
+      [[1, 2]],
+      [[2, 1]],
+      [[]],
+      [[undefined]],
+      [[, 1]], // a hole: not `undefined`
+      [[1, undefined, 2]],
+      [[1, , 2]],
+      [{ a: [] }],
+      [{ a: {} }],
+      [{ a: [{ b: 1 }] }],
+      [[{ b: 1 }], { a: 1 }],
+      [{ a: { b: { c: { d: { e: 1 } } } } }], // deeper than the memo goes
+      [Object.assign([1, 2], { extra: true })],
+    ];
+    for (let round = 0; round < 2; round++) for (const args of cases) assertSameKeys(generic, args);
+    assert.notEqual(generic.memo.key([[undefined]]), generic.memo.key([[,]]));
+    assert.notEqual(generic.memo.key([{ a: [1, 2] }]), generic.memo.key([{ a: [[1, 2]] }]));
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic["self"] = cyclic;
+    assertSameKeys(generic, [cyclic]);
+    const getterInArray = [1];
+    Object.defineProperty(getterInArray, 0, { get: () => 1, enumerable: true });
+    assertSameKeys(generic, [getterInArray]);
+  });
+
+  it("proxies, class instances, symbols and long strings go to the encoder", () => {
     class Config {
       constructor(readonly a: number) {}
     }
     const cases: unknown[][] = [
       [new Proxy({ a: 1 }, {})],
-      [{ a: { b: 1 } }],
-      [{ a: [1] }],
+      [{ a: new Proxy([1], {}) }],
+      [[new Config(1)]],
       [new Config(1)],
       [{ a: Symbol.for("s") }],
       [Symbol.for("s"), 1],
@@ -136,14 +167,21 @@ describe("recent keys", () => {
     assertSameKeys(generic, [inner, 1]);
   });
 
-  it("matches the encoder on random argument lists of primitives and flat objects", () => {
+  it("matches the encoder on random argument lists of primitives, objects and arrays", () => {
     const primitive = fc.oneof(
       fc.integer({ min: -2, max: 2 }),
       fc.constantFrom(0, -0, NaN, Infinity, 1n, true, false, null, undefined, "", "1", "a", "\u0000", "s1:a", "n1;"),
       fc.string({ maxLength: 4 }),
     );
-    const flat = fc.dictionary(fc.constantFrom("a", "b", "c", "1", "0", "__proto__x", "s1:a"), primitive, { maxKeys: 4 });
-    const argument = fc.oneof(primitive, flat, fc.constant({ nested: { x: 1 } }));
+    const { argument } = fc.letrec<{ argument: unknown }>((tie) => ({
+      argument: fc.oneof(
+        { depthSize: "small", withCrossShrink: true },
+        primitive,
+        fc.dictionary(fc.constantFrom("a", "b", "c", "1", "0", "__proto__x", "s1:a"), tie("argument"), { maxKeys: 3 }),
+        fc.array(tie("argument"), { maxLength: 3 }),
+        fc.sparseArray(primitive, { maxLength: 3 }),
+      ),
+    }));
     const pool: unknown[][] = [];
     fc.assert(
       fc.property(fc.array(argument, { maxLength: 3 }), fc.nat(), (args, pick) => {
