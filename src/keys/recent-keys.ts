@@ -175,7 +175,7 @@ export class RecentKeys {
           item = array[i];
           if (item === undefined && !(i in array)) return -1;
         }
-        n = this.#readValue(item, n, depth + 1, strict);
+        n = this.#readChild(item, n, depth, strict);
         if (n < 0) return -1;
       }
     } else {
@@ -195,12 +195,20 @@ export class RecentKeys {
           value = (v as Record<string, unknown>)[key];
         }
         steps[n++] = key;
-        n = this.#readValue(value, n, depth + 1, strict);
+        n = this.#readChild(value, n, depth, strict);
         if (n < 0) return -1;
       }
     }
     if (n >= MAX_STEPS) return -1;
     steps[n] = CLOSE;
+    return n + 1;
+  }
+
+  /** `#readValue` one level down, with primitives handled here: no recursive call for most values. */
+  #readChild(v: unknown, n: number, depth: number, strict: boolean): number {
+    if (typeof v === "object" && v !== null) return this.#readValue(v, n, depth + 1, strict);
+    if (n >= MAX_STEPS || (strict && !qualifyingValue(v))) return -1;
+    this.#steps[n] = v;
     return n + 1;
   }
 }
