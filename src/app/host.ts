@@ -66,6 +66,17 @@ export class AppHost implements CacheHost {
     };
   }
 
+  /**
+   * A run waiting on a miss another session (or an earlier run) started shows the same spinner,
+   * counting from that miss's start, until the computation settles.
+   */
+  beginWait(wait: MissInfo): { end(): void } | undefined {
+    const store = currentScript();
+    if (store === undefined) return this.#fallback?.beginWait?.(wait);
+    if (!wait.outermost || wait.spinnerText === undefined) return undefined;
+    return { end: store.run.startCacheSpinner(wait.spinnerText, wait.showTime, wait.startedAt) };
+  }
+
   replay(recording: unknown, functionName: string): void {
     const store = currentScript();
     if (store === undefined) {

@@ -174,7 +174,7 @@ export class FunctionCache {
           return served;
         }
       } else {
-        return this.#join(entry);
+        return this.#join(entry, args.length);
       }
     }
     return this.#compute(store, baseKey, key, thisArg, args, attempt);
@@ -321,7 +321,7 @@ export class FunctionCache {
   }
 
   /** A call for a key whose computation is running: share it, unless that would wait on itself. */
-  #join(entry: Entry): unknown {
+  #join(entry: Entry, argCount: number): unknown {
     if (entry.flight === undefined || isInsideComputation(entry)) {
       throw new RecursiveCallError(this.displayName);
     }
@@ -329,10 +329,28 @@ export class FunctionCache {
     if (this.#events.active) {
       this.#events.emit({ type: "hit", stale: false, ...this.#eventBase(entry.store.sessionId) });
     }
-    return entry.flight.then((value) => {
-      if (entry.recording !== undefined && !entry.removed) this.#host().replay(entry.recording, this.displayName);
-      return value;
+    const host = this.#host();
+    const options = this.#options;
+    const wait = host.beginWait?.({
+      functionName: this.displayName,
+      spinnerText: spinnerText(options.showSpinner, this.displayName, argCount),
+      showTime: options.showTime,
+      outermost: isOutermost(),
+      startedAt: entry.startedAt,
+      allowWidgets: options.allowWidgets,
+      refresh: false,
     });
+    return entry.flight.then(
+      (value) => {
+        wait?.end();
+        if (entry.recording !== undefined && !entry.removed) this.#host().replay(entry.recording, this.displayName);
+        return value;
+      },
+      (error: unknown) => {
+        wait?.end();
+        throw error;
+      },
+    );
   }
 
   // ── misses ──────────────────────────────────────────────────────────────────────────────
@@ -358,7 +376,7 @@ export class FunctionCache {
     if (existing !== undefined) {
       // The release hook of the expired entry this call just removed created the key again (it
       // called the function): serve that entry; a second one would orphan it, unreleased.
-      return existing.pending ? this.#join(existing) : this.#hit(existing, false);
+      return existing.pending ? this.#join(existing, args.length) : this.#hit(existing, false);
     }
     const options = this.#options;
     const entry = new Entry(baseKey, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
@@ -366,6 +384,7 @@ export class FunctionCache {
     store.entries.set(key, entry);
     this.#stats.misses++;
     const startedAt = options.clock.now();
+    entry.startedAt = startedAt;
     if (this.#events.active) this.#events.emit({ type: "miss", ...this.#eventBase(store.sessionId) });
 
     const scope = this.#host().beginMiss({

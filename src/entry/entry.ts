@@ -37,6 +37,8 @@ export class Entry implements Expirable {
   validation: Promise<unknown> | undefined;
   /** What the host recorded during the computation, replayed on hits. */
   recording: unknown = undefined;
+  /** Clock time (ms) at which the computation of this entry started. */
+  startedAt = 0;
   /** Clock time (ms) after which the value is stale. */
   expiresAt = Infinity;
   /** Clock time (ms) at which the entry's timer removes it (`Infinity`: never). */

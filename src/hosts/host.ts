@@ -45,6 +45,13 @@ export interface MissScope {
 export interface CacheHost {
   /** A miss starts computing. */
   beginMiss(miss: MissInfo): MissScope;
+  /**
+   * A call waits on a computation another caller started (single flight). `wait` describes the
+   * miss it waits on: `startedAt` is when that miss started, so elapsed time counts from there.
+   * The returned handle is ended exactly once, when the computation settles either way. Optional:
+   * hosts that show nothing for waiters leave it out.
+   */
+  beginWait?(wait: MissInfo): { end(): void } | undefined;
   /** A hit (or a waiter of a shared computation) returns an entry that carries a recording. */
   replay(recording: unknown, functionName: string): void;
   /**

@@ -187,4 +187,31 @@ describe("cache spinner through the app host", () => {
       setHost(previous);
     }
   });
+
+  test("a tab waiting on another tab's miss shows the spinner too, and it goes when the value arrives", async () => {
+    const previous = installedHost();
+    setHost(new AppHost());
+    try {
+      const work = gate<number>();
+      const shared = cacheResource(async function sessionTestSharedSlow() {
+        return await work.promise;
+      });
+      const script = async () => st.text(`value ${await shared()}`);
+      const a = session(script, 0);
+      const b = session(script, 0);
+      const kinds = (sent: ServerMessage[]) => sent.filter((m) => m.type === "spinner" || m.type === "spinnerEnd").map((m) => m.type);
+      a.s.requestRerun();
+      await waitUntil(() => kinds(a.sent).includes("spinner"), "tab A computing shows the spinner");
+      b.s.requestRerun();
+      await waitUntil(() => kinds(b.sent).includes("spinner"), "tab B waiting shows it too");
+      const shown = b.sent.find((m) => m.type === "spinner");
+      assert.ok(shown?.type === "spinner" && shown.html === "Running <code>sessionTestSharedSlow()</code>.");
+      work.resolve(3);
+      await waitUntil(() => a.finished() === 1 && b.finished() === 1, "both runs finished");
+      assert.deepEqual(kinds(b.sent), ["spinner", "spinnerEnd"]);
+      assert.deepEqual(b.texts(), ["value 3"]);
+    } finally {
+      setHost(previous);
+    }
+  });
 });

@@ -232,3 +232,39 @@ describe("background refresh goes through the host", () => {
     }
   });
 });
+
+describe("waiters and the host", () => {
+  test("a call waiting on another's computation gets beginWait/end, on success and on failure", async () => {
+    const events: string[] = [];
+    const previous = setHost({
+      beginMiss: () => ({ run: (compute) => compute(), end: () => undefined }),
+      beginWait(info) {
+        events.push(`wait ${info.functionName} ${info.spinnerText}`);
+        return { end: () => void events.push("end") };
+      },
+      replay() {},
+    });
+    try {
+      let gate = deferred<number>();
+      const shared = cacheResource(function waitedOn(n: number) {
+        return gate.promise.then(() => n);
+      });
+      const first = shared(1);
+      const second = shared(1);
+      assert.deepEqual(events, ["wait waitedOn Running `waitedOn(...)`."], "only the waiter waits");
+      gate.resolve(0);
+      assert.equal(await second, 1);
+      await first;
+      assert.deepEqual(events.slice(1), ["end"]);
+      gate = deferred<number>();
+      const failing = shared(2);
+      const waiter = shared(2);
+      gate.reject(new Error("down"));
+      await assert.rejects(waiter, /down/);
+      await assert.rejects(failing, /down/);
+      assert.deepEqual(events.slice(2), ["wait waitedOn Running `waitedOn(...)`.", "end"]);
+    } finally {
+      setHost(previous);
+    }
+  });
+});
