@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Entry } from "../entry/entry.js";
+import { globalSingleton } from "../global-singleton.js";
 
 /**
  * The chain of cached computations the current code runs inside, carried through every `await`
@@ -12,10 +13,7 @@ interface ComputeFrame {
   readonly parent: ComputeFrame | undefined;
 }
 
-const FRAMES_KEY = Symbol.for("cache-resource.compute-frames");
-const computeFrames: AsyncLocalStorage<ComputeFrame> =
-  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] as AsyncLocalStorage<ComputeFrame> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[FRAMES_KEY] = new AsyncLocalStorage<ComputeFrame>()) as AsyncLocalStorage<ComputeFrame>;
+const computeFrames = globalSingleton("compute-frames", () => new AsyncLocalStorage<ComputeFrame>());
 
 /** True when no cached computation encloses the caller. */
 export function isOutermost(): boolean {

@@ -1,18 +1,16 @@
 import type { CacheHost } from "./host.js";
+import { globalSingleton } from "../global-singleton.js";
 
 /**
  * The host cached functions report to. One per process: the app runtime installs its own host at
  * start (it tells sessions apart through its own async context); everywhere else the terminal
  * host, installed lazily by the façade, is used.
  */
-const HOST_KEY = Symbol.for("cache-resource.host");
-
 interface HostSlot {
   host: CacheHost | undefined;
 }
 
-const slot: HostSlot = ((globalThis as Record<symbol, unknown>)[HOST_KEY] as HostSlot | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[HOST_KEY] = { host: undefined } as HostSlot);
+const slot = globalSingleton<HostSlot>("host", () => ({ host: undefined }));
 
 /** Installs `host` for every cached function in this process; returns the previous host. */
 export function setHost(host: CacheHost | undefined): CacheHost | undefined {

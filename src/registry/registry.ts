@@ -2,6 +2,7 @@ import { FunctionIdentityError } from "../errors.js";
 import { EventStream, reportProblem } from "../events/events.js";
 import type { FunctionCache } from "../cache/function-cache.js";
 import type { FunctionIdentity } from "./identity.js";
+import { globalSingleton } from "../global-singleton.js";
 
 /**
  * Every cached function's cache in the process, by lineage. It lives on `globalThis` under a
@@ -13,20 +14,19 @@ export interface Registry {
   readonly events: EventStream;
   /** Lineages already warned about for being redefined while the old definition is still called. */
   readonly warnedLineages: Set<string>;
+  /** Lineages whose previous cache is being retired right now (its release hooks are running). */
+  retiring?: Set<string>;
 }
 
-const REGISTRY_KEY = Symbol.for("cache-resource.registry.v1");
-
 /** The process-wide registry (created on first use). */
-export const registry: Registry = ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] as Registry | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[REGISTRY_KEY] = {
-    caches: new Map(),
-    events: new EventStream(),
-    warnedLineages: new Set(),
-  } satisfies Registry) as Registry;
+export const registry = globalSingleton<Registry>("registry.v1", () => ({
+  caches: new Map(),
+  events: new EventStream(),
+  warnedLineages: new Set(),
+}));
 
-/** Lineages whose previous cache is being retired right now (its release hooks are running). */
-const retiring = new Set<string>();
+// Kept with the registry, so every copy of the library sees a retirement another copy started.
+const retiring = (registry.retiring ??= new Set<string>());
 
 /**
  * Returns the cache for `identity`: the live one when its signature matches (`adopt` then takes

@@ -1,17 +1,14 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { InvalidOptionError } from "../errors.js";
+import { globalSingleton } from "../global-singleton.js";
 
 /**
  * The session a call runs in. `AsyncLocalStorage` carries it through every `await`, timer and
  * callback started inside `runInSession`, so a session-scoped function finds its own entries
  * without the caller passing anything along.
  */
-const SESSION_KEY = Symbol.for("cache-resource.session-context");
-
 // Shared through globalThis so two copies of the library agree on the current session.
-const sessionContext: AsyncLocalStorage<string> =
-  ((globalThis as Record<symbol, unknown>)[SESSION_KEY] as AsyncLocalStorage<string> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[SESSION_KEY] = new AsyncLocalStorage<string>()) as AsyncLocalStorage<string>;
+const sessionContext = globalSingleton("session-context", () => new AsyncLocalStorage<string>());
 
 /** The id of the session the caller runs in, or `undefined` outside any session. */
 export function currentSessionId(): string | undefined {

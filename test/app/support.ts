@@ -1,15 +1,7 @@
 /** Helpers shared by the app runtime's tests. */
 
 /** A promise with its resolve/reject exposed, to make "slow" work finish when the test says so. */
-export function gate<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred as gate } from "../support/manual-clock.js";
 
 /**
  * Polls `condition` until it holds, failing after `timeoutMs` (generous: the machine may be busy).

@@ -32,7 +32,7 @@ import {
   type SliderOptions,
   type TextInputOptions,
 } from "./widget-requests.js";
-import type { UploadedFile, WidgetRequest } from "../widgets/specs.js";
+import { initialValue, type UploadedFile, type WidgetRequest } from "../widgets/specs.js";
 import type { WidgetCodec } from "../widgets/state.js";
 
 /** Options of {@link DeltaGenerator.columns}. */
@@ -289,23 +289,11 @@ export class DeltaGenerator {
 
   #widget(req: WidgetRequest, codec: WidgetCodec): unknown {
     const at = this.resolve();
-    if (at === undefined) return initialOf(req);
+    if (at === undefined) return initialValue(req);
     return at.store.run.widget(at.container, req, codec);
   }
 }
 
-/** A widget's value when there is no app runtime to hold one. */
-function initialOf(req: WidgetRequest): unknown {
-  switch (req.kind) {
-    case "button":
-      return false;
-    case "fileUploader":
-    case "cameraInput":
-      return null;
-    default:
-      return req.initial;
-  }
-}
 
 function checkCount(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > 12) throw new RangeError(`st.columns(n) takes a whole number from 1 to 12, got ${String(n)}.`);

@@ -3,6 +3,7 @@ import type { BlockElement, LeafElement } from "../protocol.js";
 import type { Capture } from "../replay/capture.js";
 import type { WidgetCodec } from "../widgets/state.js";
 import type { WidgetRequest, WidgetValue } from "../widgets/specs.js";
+import { globalSingleton } from "../../global-singleton.js";
 
 /**
  * The script context: which run a command belongs to and which container it writes into.
@@ -79,11 +80,8 @@ export interface ScriptStore {
   readonly capture?: Capture;
 }
 
-const STORE_KEY = Symbol.for("cache-resource.app.script-context");
-
-const storage: AsyncLocalStorage<ScriptStore> =
-  ((globalThis as Record<symbol, unknown>)[STORE_KEY] as AsyncLocalStorage<ScriptStore> | undefined) ??
-  ((globalThis as Record<symbol, unknown>)[STORE_KEY] = new AsyncLocalStorage<ScriptStore>()) as AsyncLocalStorage<ScriptStore>;
+// On globalThis: each load of an app imports its own copy of the library.
+const storage = globalSingleton("app.script-context", () => new AsyncLocalStorage<ScriptStore>());
 
 /** The context of the script run the caller belongs to, or `undefined` outside the app runtime. */
 export function currentScript(): ScriptStore | undefined {
