@@ -173,3 +173,19 @@ export class ClearedWhileComputingError extends CacheResourceError {
     this.functionName = functionName;
   }
 }
+
+/** A session ended (`endSession`) while a value was being computed for it. */
+export class SessionEndedError extends CacheResourceError {
+  override name = "SessionEndedError";
+  readonly functionName: string;
+  readonly sessionId: string;
+  constructor(functionName: string, sessionId: string) {
+    super(
+      `Session "${sessionId}" ended while \`${functionName}()\` was computing a value for it, so the value was ` +
+        `released instead of stored (storing it would keep an ended session alive). Calls in a new session ` +
+        `compute it again.`,
+    );
+    this.functionName = functionName;
+    this.sessionId = sessionId;
+  }
+}

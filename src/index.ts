@@ -31,6 +31,7 @@ export {
   InvalidTtlError,
   NoSessionError,
   RecursiveCallError,
+  SessionEndedError,
   UnhashableParamError,
 } from "./errors.js";
 export type { ParameterRef } from "./errors.js";

@@ -1,5 +1,12 @@
 import { ExpiryQueue } from "../clock/expiry-queue.js";
-import { ClearedWhileComputingError, FunctionIdentityError, InvalidOptionError, NoSessionError, RecursiveCallError } from "../errors.js";
+import {
+  ClearedWhileComputingError,
+  FunctionIdentityError,
+  InvalidOptionError,
+  NoSessionError,
+  RecursiveCallError,
+  SessionEndedError,
+} from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
@@ -434,6 +441,8 @@ export class FunctionCache {
     if (entry.removed) {
       // Cleared while computing: the value belongs to a state that no longer exists.
       void this.#release(value, entry.removedReason ?? "clear", entry.store.sessionId);
+      // A fresh computation would be stored under the ended session, keeping it alive unreleased.
+      if (entry.removedReason === "session-end") throw new SessionEndedError(this.displayName, entry.store.sessionId ?? "");
       if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
       return this.#call(thisArg, args, attempt + 1);
     }

@@ -21,6 +21,7 @@ import {
   FunctionIdentityError,
   endSession,
   runInSession,
+  SessionEndedError,
   type CachedFunction,
   type CacheOptions,
   type ReleaseReason,
@@ -310,6 +311,29 @@ async function flightThen(cell: Cell, remove: () => Promise<void> | undefined): 
   const [a, b] = await Promise.all(waiters);
   assert.notEqual(a, victim, "the waiters never get the value computed under the cleared state");
   assert.equal(a, b, "the waiters share one fresh computation");
+  return { victim, done };
+}
+
+/** The session ends while its value is computing: the value is released, never stored, and the waiters are told. */
+async function flightThenSessionEnds(cell: Cell): Promise<Removal> {
+  const { waiters, release } = heldFlight(cell);
+  await cell.call(cell.sibling);
+  const victim = cell.created.find((v) => v.key === "victim")!;
+  const session = cell.victimSlot.session!;
+  const done = endSession(session);
+  await flush();
+  assert.equal(victim.closed, false, "a value still computing is not released before it exists");
+  release();
+  const outcomes = await Promise.allSettled(waiters);
+  for (const outcome of outcomes) {
+    assert.ok(outcome.status === "rejected" && outcome.reason instanceof SessionEndedError, "the waiters learn their session ended");
+  }
+  // Only the hook's own re-entrant call (that behaviour recreates the released key) computes again.
+  assert.equal(
+    cell.created.filter((v) => v.key === "victim" && v.session === session).length,
+    cell.behaviour === "re-enters (call)" ? 2 : 1,
+    "the waiters' calls compute nothing again for the ended session",
+  );
   return { victim, done };
 }
 
@@ -603,7 +627,7 @@ const PATHS: Path[] = [
     sessions: true,
     siblingSurvives: unlessClearing,
     otherSurvives: true,
-    run: (cell) => flightThen(cell, () => endSession(cell.victimSlot.session!)),
+    run: (cell) => flightThenSessionEnds(cell),
   },
   {
     name: "in flight × identity",
