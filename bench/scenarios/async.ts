@@ -123,7 +123,7 @@ export async function coldConcurrency(): Promise<ScenarioResult> {
       ours: t.name === OURS,
       extra: { computations: computations(t.name) },
       ...(t.name === "Map of values (naive)" && { note: "stores values only after they settle, so every concurrent caller computes" }),
-      ...(t.name === OURS && { note: "every waiter gets its own `then` (hits replay what the computation recorded, per caller)" }),
+      ...(t.name === OURS && { note: "outside the app runtime waiters share the computation's own promise; the app host gives each its own continuation (spinner, replay)" }),
     })),
     notes: [ALS_NOTE],
   };

@@ -81,7 +81,7 @@ export class AppHost implements CacheHost {
     const store = currentScript();
     if (store === undefined) {
       // Outside a run `st.*` does nothing, so our recordings have nothing to show there.
-      if (!isRecording(recording)) this.#fallback?.replay(recording, functionName);
+      if (!isRecording(recording)) this.#fallback?.replay?.(recording, functionName);
       return;
     }
     if (isRecording(recording)) replayRecording(recording, store.run, store.container);

@@ -268,7 +268,7 @@ export class FunctionCache {
       entry.store.entries.set(entry.key, entry);
     }
     if (this.#events.active) this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
-    if (entry.recording !== undefined) this.#host().replay(entry.recording, this.displayName);
+    if (entry.recording !== undefined) this.#host().replay?.(entry.recording, this.displayName);
   }
 
   #validateThenServe(
@@ -337,6 +337,8 @@ export class FunctionCache {
       this.#events.emit({ type: "hit", stale: false, ...this.#eventBase(entry.store.sessionId) });
     }
     const host = this.#host();
+    // Nothing to show per waiter and nothing to replay: all waiters share the one promise.
+    if (host.beginWait === undefined && host.replay === undefined) return entry.flight;
     const options = this.#options;
     const wait = host.beginWait?.({
       functionName: this.displayName,
@@ -350,7 +352,7 @@ export class FunctionCache {
     return entry.flight.then(
       (value) => {
         wait?.end();
-        if (entry.recording !== undefined && !entry.removed) this.#host().replay(entry.recording, this.displayName);
+        if (entry.recording !== undefined && !entry.removed) this.#host().replay?.(entry.recording, this.displayName);
         return value;
       },
       (error: unknown) => {

@@ -52,8 +52,12 @@ export interface CacheHost {
    * hosts that show nothing for waiters leave it out.
    */
   beginWait?(wait: MissInfo): { end(): void } | undefined;
-  /** A hit (or a waiter of a shared computation) returns an entry that carries a recording. */
-  replay(recording: unknown, functionName: string): void;
+  /**
+   * A hit (or a waiter of a shared computation) returns an entry that carries a recording. A host
+   * that never records (its scopes always end with `undefined`) leaves this out, which lets
+   * waiters share the computation's own promise instead of one continuation each.
+   */
+  replay?(recording: unknown, functionName: string): void;
   /**
    * For functions with `experimentalAllowWidgets`: the current state of the widgets that
    * `recording` read while computing, as a string (for example a digest of widget id and value

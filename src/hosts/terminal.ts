@@ -40,7 +40,6 @@ export function createTerminalHost(options: TerminalHostOptions = {}): CacheHost
       if (!enabled || !miss.outermost || miss.spinnerText === undefined) return NO_RECORDING;
       return spinnerScope(miss, output, now);
     },
-    replay() {},
   };
 }
 
