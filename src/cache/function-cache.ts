@@ -120,11 +120,6 @@ export class FunctionCache {
     this.#forgetLastHit(); // new options or keyer may change what a hit must check
   }
 
-  /** The parameter names used for keys (for display). */
-  get keyer(): Keyer {
-    return this.#keyer;
-  }
-
   /** Calls the cached function: a stored value, a shared computation, or a new one. */
   call(thisArg: unknown, args: readonly unknown[]): unknown {
     return this.#call(thisArg, args, 0);
@@ -689,12 +684,6 @@ export class FunctionCache {
 
   stats(): FunctionStats {
     return this.#stats.snapshot(this.displayName, this.#readyTotal);
-  }
-
-  /** Number of stored values for `sessionId` (or the global store). */
-  size(sessionId?: string): number {
-    const store = sessionId === undefined ? this.#global : this.#sessions.get(sessionId);
-    return store?.readyCount ?? 0;
   }
 
   // ── widget-keyed values (experimentalAllowWidgets) ───────────────────────────────────────

@@ -5,6 +5,9 @@
  * can capture what the function emits), and asks the host to replay that capture on every hit.
  */
 
+/** A miss shows a spinner only once it has lasted this long, so fast misses never flicker. */
+export const SPINNER_DELAY_MS = 500;
+
 /** What a host learns when a miss starts computing. */
 export interface MissInfo {
   /** The cached function's display name. */

@@ -1,8 +1,6 @@
-import type { CacheHost, MissInfo, MissOutcome, MissScope } from "./host.js";
+import { SPINNER_DELAY_MS, type CacheHost, type MissInfo, type MissOutcome, type MissScope } from "./host.js";
 import { formatElapsed } from "./elapsed.js";
 
-/** A miss shows a spinner only once it has lasted this long, so fast misses never flicker. */
-export const SPINNER_DELAY_MS = 500;
 const FRAME_MS = 80;
 const FRAMES = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 

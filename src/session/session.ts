@@ -28,11 +28,6 @@ export function runInSession<T>(sessionId: string, fn: () => T): T {
   return sessionContext.run(sessionId, fn);
 }
 
-/** Runs `fn` outside any session (background refreshes must not inherit the caller's). */
-export function runOutsideSession<T>(fn: () => T): T {
-  return sessionContext.exit(fn);
-}
-
 /** Runs `fn` in `sessionId`, or outside any session when it is `undefined`. */
 export function runInSessionOrNone<T>(sessionId: string | undefined, fn: () => T): T {
   return sessionId === undefined ? sessionContext.exit(fn) : sessionContext.run(sessionId, fn);

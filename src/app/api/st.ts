@@ -2,6 +2,7 @@ import { cacheResource } from "../../index.js";
 import { renderInlineMarkdown } from "../elements/markdown.js";
 import { SIDEBAR_CONTAINER, currentScript } from "../script/context.js";
 import { DeltaGenerator } from "./generator.js";
+import { SPINNER_DELAY_MS } from "../../hosts/host.js"; // `st.spinner` waits as long as the cache spinner
 
 /**
  * `st.sessionState`: one object per browser tab, kept across reruns. Declare your own fields by
@@ -15,8 +16,6 @@ export interface SessionState {
   [key: string]: unknown;
 }
 
-/** How long `st.spinner` waits before showing, so quick work never flickers. */
-const SPINNER_DELAY_MS = 500;
 
 /** Used when `st.sessionState` is read outside the app runtime (plain Node, tests). */
 const detachedState: SessionState = {};

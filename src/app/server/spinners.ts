@@ -1,8 +1,7 @@
 import { renderInlineMarkdown } from "../elements/markdown.js";
 import type { ServerMessage } from "../protocol.js";
+import { SPINNER_DELAY_MS } from "../../hosts/host.js";
 
-/** A miss shows its spinner only once it has lasted this long, so quick misses never flicker. */
-export const CACHE_SPINNER_DELAY_MS = 500;
 
 /**
  * The cache spinners of one session. They are an overlay on the page, not elements, so they never
@@ -21,7 +20,7 @@ export class SpinnerBoard {
   readonly #shown = new Set<number>();
   #nextId = 1;
 
-  constructor(send: (message: ServerMessage) => void, now: () => number = () => performance.now(), delayMs = CACHE_SPINNER_DELAY_MS) {
+  constructor(send: (message: ServerMessage) => void, now: () => number = () => performance.now(), delayMs = SPINNER_DELAY_MS) {
     this.#send = send;
     this.#now = now;
     this.#delayMs = delayMs;
