@@ -190,6 +190,8 @@ export class FunctionCache {
       const now = options.clock.now();
       if (now >= entry.expiresAt) {
         if (options.refreshMode === "background" && now < entry.deadline) {
+          // A stale hit is a hit: it is validated before it is served and refreshed.
+          if (options.validate !== undefined) return this.#validateThenServe(entry, thisArg, args, options.validate, true);
           this.#startRefresh(entry, now);
           return this.#hit(entry, true);
         }
@@ -271,6 +273,7 @@ export class FunctionCache {
     thisArg: unknown,
     args: readonly unknown[],
     validate: NonNullable<ResolvedOptions["validate"]>,
+    stale = false,
   ): unknown {
     if (!entry.isAsync) {
       let ok: unknown;
@@ -292,14 +295,24 @@ export class FunctionCache {
         void this.#remove(entry, "invalid");
         return this.#call(thisArg, args, 0);
       }
-      return this.#hit(entry, false);
+      return this.#validHit(entry, stale);
     }
     // Async: concurrent hits share one validation, so a failing check recreates the value once.
     entry.validation ??= this.#validateAsync(entry, args, validate);
     return entry.validation.then((ok) => {
-      if (ok && !entry.removed) return this.#hit(entry, false);
+      if (ok && !entry.removed) return this.#validHit(entry, stale);
       return this.#call(thisArg, args, 0);
     });
+  }
+
+  /** A hit that passed `validate`; a stale one (background mode) also starts the refresh. */
+  #validHit(entry: Entry, stale: boolean): unknown {
+    if (!stale) return this.#hit(entry, false);
+    const now = this.#options.clock.now();
+    // An async check may have outlived the staleness (a refresh stored a new value meanwhile).
+    if (now < entry.expiresAt) return this.#hit(entry, false);
+    this.#startRefresh(entry, now);
+    return this.#hit(entry, true);
   }
 
   #validateAsync(entry: Entry, args: readonly unknown[], validate: NonNullable<ResolvedOptions["validate"]>): Promise<boolean> {
