@@ -74,12 +74,17 @@ export class ExpiryQueue<T extends Expirable> {
     this.#timer = undefined;
     this.#timerAt = Infinity;
     const now = this.#clock.now();
+    // Take the due items first: a deadline that `onDue` schedules (a release hook calling the
+    // function again with ttl 0) waits for the next timer instead of looping in this one forever.
+    const due: { at: number; item: T }[] = [];
     for (let top = this.#heap[0]; top !== undefined && top.at <= now; top = this.#heap[0]) {
       this.#pop();
-      const { item } = top;
+      due.push(top);
+    }
+    for (const { at, item } of due) {
       // The item may have been refreshed (later deadline) or removed since it was queued.
-      if (item.deadline === top.at) this.#onDue(item, now);
-      else if (item.deadline !== Infinity && item.deadline > top.at) this.#push({ at: item.deadline, item });
+      if (item.deadline === at) this.#onDue(item, now);
+      else if (item.deadline !== Infinity && item.deadline > at) this.#push({ at: item.deadline, item });
     }
     this.#arm();
   }
