@@ -114,6 +114,13 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
 
 function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, options?: CacheOptions): unknown {
   if (typeof fnOrOptions === "function") {
+    if (isDecoratorContext(options)) {
+      // `@cacheResource` written bare (as `@st.cache_resource` is): TypeScript accepts it.
+      if (options.kind !== "method") {
+        throw new InvalidOptionError("cacheResource", options.kind, "only methods can be decorated", "@cacheResource on a class method");
+      }
+      return wrap(fnOrOptions, undefined, callerSite(cacheResourceImpl), true);
+    }
     return wrap(fnOrOptions, options, callerSite(cacheResourceImpl), false);
   }
   if (fnOrOptions === undefined || (typeof fnOrOptions === "object" && fnOrOptions !== null)) {
@@ -138,6 +145,11 @@ function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, 
     "expects a function to cache or an options object",
     "cacheResource(fn), cacheResource(fn, options) or cacheResource(options)(fn)",
   );
+}
+
+/** A TC39 decorator context (never valid options: `kind` and `addInitializer` are not options). */
+function isDecoratorContext(value: unknown): value is DecoratorContext {
+  return typeof value === "object" && value !== null && "kind" in value && typeof (value as { addInitializer?: unknown }).addInitializer === "function";
 }
 
 function clearEverything(): Promise<void> {
