@@ -108,9 +108,9 @@ export default async function app(): Promise<void> {
   if (text.trim() !== "") {
     const result = client.analyse(text);
     const [score, label, sentences] = st.columns(3);
-    score!.metric("Sentiment", result.sentiment.toFixed(2));
-    label!.metric("Mood", mood(result.sentiment));
-    sentences!.metric("Sentences", result.sentences);
+    score.metric("Sentiment", result.sentiment.toFixed(2));
+    label.metric("Mood", mood(result.sentiment));
+    sentences.metric("Sentences", result.sentences);
     if (result.entities.length > 0) st.table(result.entities.map((e) => ({ entity: e.value, type: e.type })));
     else st.caption("No named entities found.");
   }
@@ -151,9 +151,9 @@ function sidebar(): void {
   side.header("Cache");
   const stats = st.cacheResource.stats();
   const [entries, hits, misses] = side.columns(3);
-  entries!.metric("Entries", stats.entries);
-  hits!.metric("Hits", stats.hits);
-  misses!.metric("Misses", stats.misses);
+  entries.metric("Entries", stats.entries);
+  hits.metric("Hits", stats.hits);
+  misses.metric("Misses", stats.misses);
   side.table(
     stats.functions.map((f) => ({
       function: `${f.functionName}()`,

@@ -179,8 +179,8 @@ export function appRuntime() {
     const s = nlp.readDoc(text).out(nlp.its.sentiment) as unknown as number;
     // The README omits the `!`s: `columns()` returns an array, so with `noUncheckedIndexedAccess`
     // (this repo's setting) the elements are possibly undefined.
-    score!.metric("Sentiment", s.toFixed(2));
-    mood!.with(() => st.write(s > 0 ? "**positive**" : "**negative**"));
+    score.metric("Sentiment", s.toFixed(2));
+    mood.with(() => st.write(s > 0 ? "**positive**" : "**negative**"));
   };
 }
 

@@ -184,10 +184,10 @@ export class DeltaGenerator {
    * a.metric("Hits", 10);
    * b.metric("Misses", 2);
    */
-  columns(spec: number | readonly number[], options: ColumnsOptions = {}): DeltaGenerator[] {
-    const weights = typeof spec === "number" ? Array.from({ length: checkCount(spec) }, () => 1) : checkWeights(spec);
+  columns<const S extends number | readonly number[]>(spec: S, options: ColumnsOptions = {}): ColumnHandles<S> {
+    const weights = typeof spec === "number" ? Array.from({ length: checkCount(spec) }, () => 1) : checkWeights(spec as readonly number[]);
     const row = this.#open({ kind: "columns", weights, gap: options.gap ?? "small" });
-    return weights.map((_, i) => new DeltaGenerator(row === undefined ? undefined : { runId: row.runId, path: [...row.path, i] }));
+    return weights.map((_, i) => new DeltaGenerator(row === undefined ? undefined : { runId: row.runId, path: [...row.path, i] })) as ColumnHandles<S>;
   }
 
   /** A block to fill later or from elsewhere in the script; returns its handle. */
@@ -306,3 +306,18 @@ function checkWeights(weights: readonly number[]): number[] {
   }
   return [...weights];
 }
+
+/** `n` handles for a literal `n`, one per weight for literal weights: destructuring needs no `!`. */
+export type ColumnHandles<S extends number | readonly number[]> = S extends readonly unknown[]
+  ? { -readonly [K in keyof S]: DeltaGenerator }
+  : S extends number
+    ? HandleTuple<S>
+    : DeltaGenerator[];
+
+type HandleTuple<N extends number, Acc extends DeltaGenerator[] = []> = number extends N
+  ? DeltaGenerator[]
+  : Acc["length"] extends N
+    ? Acc
+    : Acc["length"] extends 12
+      ? DeltaGenerator[]
+      : HandleTuple<N, [...Acc, DeltaGenerator]>;
