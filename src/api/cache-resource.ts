@@ -80,6 +80,7 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
     new FunctionCache({
       fn,
       displayName: identity.displayName,
+      lineage: identity.lineage,
       signature: identity.signature,
       options: resolved,
       keyer,

@@ -59,6 +59,7 @@ const REFRESH_BACKOFF_MAX_MS = 60_000;
 export interface FunctionCacheInit {
   readonly fn: AnyFunction;
   readonly displayName: string;
+  readonly lineage: string;
   readonly signature: string;
   readonly options: ResolvedOptions;
   readonly keyer: Keyer;
@@ -69,6 +70,8 @@ export interface FunctionCacheInit {
 /** The cache of one function: its stores (global and per session), timers and counters. */
 export class FunctionCache {
   readonly displayName: string;
+  /** The function's line of descent across reloads (module and name, or its `name` option). */
+  readonly lineage: string;
   /** Source and options that make this cache what it is; a different signature is a new cache. */
   readonly signature: string;
   /** Set once its entries were released because the function changed; it holds nothing more. */
@@ -98,6 +101,7 @@ export class FunctionCache {
 
   constructor(init: FunctionCacheInit) {
     this.displayName = init.displayName;
+    this.lineage = init.lineage;
     this.signature = init.signature;
     this.#fn = init.fn;
     this.#options = init.options;

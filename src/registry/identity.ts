@@ -13,6 +13,11 @@ export interface FunctionIdentity {
   readonly signature: string;
   /** Name shown in messages, spinners and stats. */
   readonly displayName: string;
+  /**
+   * Anonymous functions only: where they were wrapped. A function with a new source wrapped at
+   * the place of an earlier one is that function edited, so it replaces the earlier cache.
+   */
+  readonly site?: string;
 }
 
 /** Where the user's code called `cacheResource`: module (query string dropped) and position. */
@@ -68,12 +73,17 @@ export function identify(fn: AnyFunction, options: ResolvedOptions, site: CallSi
     );
   }
   const displayName = options.name ?? (fnName || "anonymous");
+  // Anonymous functions and methods have no name that tells them apart in their module, so
+  // their source does; an anonymous function keeps its cache when edits elsewhere move it.
+  const anonymous = options.name === undefined && !isMethod && fnName === "";
   const lineage =
     options.name !== undefined
       ? `name:${options.name}`
       : isMethod
         ? `${site.module}#method:${fnName}\n${source}`
-        : `${site.module}#${fnName || `<anonymous@${site.position}>`}`;
+        : anonymous
+          ? `${site.module}#<anonymous>\n${source}`
+          : `${site.module}#${fnName}`;
   const signature = JSON.stringify([
     source,
     options.ttlMs,
@@ -83,7 +93,7 @@ export function identify(fn: AnyFunction, options: ResolvedOptions, site: CallSi
     options.validate !== undefined,
     options.exclude ?? [],
   ]);
-  return { lineage, signature, displayName };
+  return anonymous ? { lineage, signature, displayName, site: `${site.module}@${site.position}` } : { lineage, signature, displayName };
 }
 
 function stripQuery(file: string): string {

@@ -16,6 +16,8 @@ export interface Registry {
   readonly warnedLineages: Set<string>;
   /** Lineages whose previous cache is being retired right now (its release hooks are running). */
   retiring?: Set<string>;
+  /** Anonymous functions: the cache last created for each place they are wrapped at. */
+  bySite?: Map<string, FunctionCache>;
 }
 
 /** The process-wide registry (created on first use). */
@@ -27,6 +29,7 @@ export const registry = globalSingleton<Registry>("registry.v1", () => ({
 
 // Kept with the registry, so every copy of the library sees a retirement another copy started.
 const retiring = (registry.retiring ??= new Set<string>());
+const bySite = (registry.bySite ??= new Map<string, FunctionCache>());
 
 /**
  * Returns the cache for `identity`: the live one when its signature matches (`adopt` then takes
@@ -41,6 +44,7 @@ export function registerCache(
   const current = registry.caches.get(identity.lineage);
   if (current !== undefined && !current.retired && current.signature === identity.signature) {
     adopt(current);
+    if (identity.site !== undefined) bySite.set(identity.site, current);
     return current;
   }
   if (retiring.has(identity.lineage)) {
@@ -52,17 +56,28 @@ export function registerCache(
         `replaced (release reason "superseded"); nothing can be cached for it until the replacement is done.`,
     );
   }
-  if (current !== undefined && !current.retired) {
-    retiring.add(identity.lineage);
-    try {
-      void current.settleReleases(current.retire());
-    } finally {
-      retiring.delete(identity.lineage);
-    }
-  }
+  if (current !== undefined && !current.retired) retire(identity.lineage, current);
   const cache = create();
   registry.caches.set(identity.lineage, cache);
+  if (identity.site !== undefined) {
+    // A new anonymous source where another one was wrapped before: that function was edited.
+    const previous = bySite.get(identity.site);
+    bySite.set(identity.site, cache);
+    if (previous !== undefined && !previous.retired) {
+      retire(previous.lineage, previous);
+      if (registry.caches.get(previous.lineage) === previous) registry.caches.delete(previous.lineage);
+    }
+  }
   return cache;
+}
+
+function retire(lineage: string, cache: FunctionCache): void {
+  retiring.add(lineage);
+  try {
+    void cache.settleReleases(cache.retire());
+  } finally {
+    retiring.delete(lineage);
+  }
 }
 
 /** Warns once per lineage that two definitions keep replacing each other. */

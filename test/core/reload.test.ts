@@ -55,3 +55,31 @@ test("editing the body and reloading releases the old entries", async () => {
   assert.deepEqual(released, ["v1"], "the superseded entry was released at reload");
   assert.equal(v2.getModel("m").version, 2);
 });
+
+test("an anonymous function keeps its cache when edits above move it, and an edited one releases its entries", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "cache-resource-anon-"));
+  const file = join(dir, "anon-module.mts");
+  const lib = new URL("../../src/index.js", import.meta.url).href;
+  const released: string[] = [];
+  (globalThis as Record<string, unknown>).__anonReleased = released;
+  let version = 0;
+  const write = (linesAbove: number, body: string) =>
+    writeFileSync(
+      file,
+      `import { cacheResource } from ${JSON.stringify(lib)};\n` +
+        "// filler\n".repeat(linesAbove) +
+        `export const getClient = cacheResource((region: string) => (${body}), {\n` +
+        `  onRelease: (c: { v: number }) => void (globalThis as any).__anonReleased.push("v" + c.v),\n` +
+        `});\n`,
+    );
+  const load = async () => (await import(`${pathToFileURL(file).href}?v=${++version}`)).getClient;
+  write(0, "{ region, v: 1 }");
+  const first = (await load())("eu");
+  write(5, "{ region, v: 1 }"); // an edit elsewhere in the file moves the function down
+  assert.equal((await load())("eu"), first, "same source: the same cache, nothing recomputed");
+  assert.deepEqual(released, []);
+  write(5, "{ region, v: 2 }"); // the function itself is edited, in place
+  const edited = (await load())("eu");
+  assert.equal(edited.v, 2);
+  assert.deepEqual(released, ["v1"], "the edited function's old entries were released");
+});
