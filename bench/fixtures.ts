@@ -58,3 +58,14 @@ export function rowsFrom(timings: readonly Timing[], ours: string, notes: Readon
     ...(notes[t.name] !== undefined && { note: notes[t.name] }),
   }));
 }
+
+/** A memo keyed by a serialization (`ohash`, `JSON.stringify`): a Map from `keyOf(input)` to the value created for it. */
+export function mapMemo<I, V>(keyOf: (input: I) => unknown, create: (input: I) => V): (input: I) => V {
+  const map = new Map<unknown, V>();
+  return (input) => {
+    const key = keyOf(input);
+    let value = map.get(key);
+    if (value === undefined) map.set(key, (value = create(input)));
+    return value;
+  };
+}

@@ -6,7 +6,7 @@ import { hash } from "ohash";
 import memoizee from "memoizee";
 import { memoize } from "micro-memoize";
 import { cacheResource } from "../../src/index.js";
-import { DB_URL, DB_URLS, FakePool, poolOptions, rowsFrom, type PoolOptions, type ScenarioResult } from "../fixtures.js";
+import { DB_URL, DB_URLS, FakePool, mapMemo, poolOptions, rowsFrom, type PoolOptions, type ScenarioResult } from "../fixtures.js";
 import { timeSync } from "../harness.js";
 
 const OURS = "cacheResource";
@@ -104,20 +104,8 @@ export function objectHit(): ScenarioResult {
   const ours = cacheResource(function benchPoolForOptions(options: PoolOptions) {
     return new FakePool(options);
   });
-  const ohashMap = new Map<string, FakePool>();
-  const ohashMemo = (options: PoolOptions) => {
-    const key = hash(options);
-    let pool = ohashMap.get(key);
-    if (pool === undefined) ohashMap.set(key, (pool = create(options)));
-    return pool;
-  };
-  const jsonMap = new Map<string, FakePool>();
-  const jsonMemo = (options: PoolOptions) => {
-    const key = JSON.stringify(options);
-    let pool = jsonMap.get(key);
-    if (pool === undefined) jsonMap.set(key, (pool = create(options)));
-    return pool;
-  };
+  const ohashMemo = mapMemo(hash, create);
+  const jsonMemo = mapMemo((options: PoolOptions) => JSON.stringify(options), create);
   const microDeep = memoize(create, { isKeyItemEqual: "deep" });
   const microRef = memoize(create);
   const memo = memoizee(create, { normalizer: (args) => JSON.stringify(args[0]) });
