@@ -1,7 +1,7 @@
 /** Inputs and result shapes shared by the scenarios. */
 import type { Timing } from "./harness.js";
 
-/** The primitive argument of the hit scenarios: a connection URL, as in the seed's examples. */
+/** The primitive argument of the hit scenarios: a connection URL, as in Streamlit's documented examples. */
 export const DB_URL = "postgres://db.internal:5432/app";
 
 /** Four URLs for the rotating-key variant. */

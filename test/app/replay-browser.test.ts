@@ -47,7 +47,7 @@ const mainTexts = async (page: Page, count: number) =>
   (await page.locator("#main-root > *").allTextContents()).slice(0, count).map((t) => t.trim());
 
 describe("commands in cached functions, in the browser", () => {
-  test("the seed's loadModel: header, success and writes on the first run, replayed in place on reruns and in a second tab", async () => {
+  test("Streamlit's loadModel example: header, success and writes on the first run, replayed in place on reruns and in a second tab", async () => {
     await withReplayApp(async (server) => {
       const expected = ["Replay fixture", "Data analysis", "Loaded model!", "Turning on evaluation mode...", "Here's the model:", "model resnet50, evaluating: true"];
       const page = await open(server);

@@ -13,7 +13,7 @@ import { deferred, flush, ManualClock } from "../support/manual-clock.js";
  */
 
 describe("element replay: recording and replay", () => {
-  test("the seed's load_model: the first run shows the elements, reruns and other sessions replay them in place", async () => {
+  test("Streamlit's load_model example: the first run shows the elements, reruns and other sessions replay them in place", async () => {
     await withHost(new RecordingHost(), async (host) => {
       let computed = 0;
       const loadModel = cacheResource(function replayLoadModel() {

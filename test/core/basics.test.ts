@@ -6,7 +6,7 @@ import { Resource } from "../support/manual-clock.js";
 let seq = 0;
 const unique = (label: string) => `${label}-${++seq}`;
 
-describe("the seed's examples", () => {
+describe("the examples from Streamlit's documentation", () => {
   test("get_database_session: same URL, same object; another URL computes", () => {
     let runs = 0;
     const getDatabaseSession = cacheResource(function getDatabaseSession(url: string) {

@@ -18,7 +18,7 @@ function keyerWith(hashFuncs: HashFuncs) {
 }
 
 describe("hashFuncs", () => {
-  it("a constructor entry decides what counts (the seed's Person example)", () => {
+  it("a constructor entry decides what counts (the Person example from Streamlit's docs)", () => {
     const k = keyerWith(new Map([[Person, (p: InstanceType<typeof Person>) => p.name]]));
     assert.equal(k.key([new Person("ada", "happy")]), k.key([new Person("ada", "sad")]));
     assert.notEqual(k.key([new Person("ada", "happy")]), k.key([new Person("bob", "happy")]));

@@ -61,7 +61,7 @@ export async function intro() {
   getDb(process.env.DATABASE_URL!) === db;    // true: the same pool, every time
 }
 
-export async function seedExamples() {
+export async function streamlitDocExamples() {
   {
     const getDatabaseSession = cacheResource(function getDatabaseSession(url: string) {
       return createSession(url);
