@@ -154,7 +154,7 @@ function isDecoratorContext(value: unknown): value is DecoratorContext {
 }
 
 function clearEverything(): Promise<void> {
-  return settleEach(liveCaches().map((cache) => cache.settleReleases(cache.clearAll())));
+  return settleEach(liveCaches().map((cache) => cache.clearAll()));
 }
 
 /**
@@ -179,5 +179,5 @@ export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as C
  * socket.on("close", () => endSession(socket.id));
  */
 export function endSession(sessionId: string): Promise<void> {
-  return settleEach(liveCaches().map((cache) => cache.settleReleases(cache.endSession(sessionId))));
+  return settleEach(liveCaches().map((cache) => cache.endSession(sessionId)));
 }

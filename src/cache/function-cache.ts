@@ -216,11 +216,6 @@ export class FunctionCache {
     return options.ttlMs === null || options.clock.now() < entry.expiresAt;
   }
 
-  /**
-   * Remembers a hit when repeating the argument is enough to find the same entry: a primitive
-   * (an object may have been mutated since), in the global store, with no per-hit `validate`,
-   * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
-   */
   /** A fresh plain hit for one primitive argument, or MISS (then `#call` takes it from the top). */
   #servePrimitive(arg: unknown): unknown {
     const options = this.#options;
@@ -232,6 +227,11 @@ export class FunctionCache {
     return result;
   }
 
+  /**
+   * Remembers a hit when repeating the argument is enough to find the same entry: a primitive
+   * (an object may have been mutated since), in the global store, with no per-hit `validate`,
+   * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
+   */
   #rememberHit(arg: unknown, entry: Entry): void {
     if ((typeof arg === "object" && arg !== null) || typeof arg === "function" || !this.#mayRemember()) return;
     this.#lastArg = arg;
@@ -644,12 +644,12 @@ export class FunctionCache {
 
   /**
    * `fn.clear(...args)` / `fn.clear()`. For a session-scoped function called inside a session,
-   * only that session's entries; otherwise every session's. Returns hook promises.
+   * only that session's entries; otherwise every session's. Settles when their hooks have.
    */
   clear(args: readonly unknown[] | undefined): Promise<void> {
     const sessionId = this.#options.scope === "session" ? currentSessionId() : undefined;
     const stores = sessionId !== undefined ? [this.#sessions.get(sessionId)].filter((s) => s !== undefined) : this.#allStores();
-    if (args === undefined) return this.#settle_(this.#removeAll(stores, "clear"));
+    if (args === undefined) return this.#settleReleases(this.#removeAll(stores, "clear"));
     const key = this.#keyer.key(args);
     const pending: Promise<void>[] = [];
     for (const store of stores) {
@@ -661,37 +661,33 @@ export class FunctionCache {
         if (done !== undefined) pending.push(done);
       }
     }
-    return this.#settle_(pending);
+    return this.#settleReleases(pending);
   }
 
   /** `cacheResource.clear()`: every entry of every session. */
-  clearAll(reason: ReleaseReason = "clear-all"): Promise<void>[] {
-    return this.#removeAll(this.#allStores(), reason);
+  clearAll(): Promise<void> {
+    return this.#settleReleases(this.#removeAll(this.#allStores(), "clear-all"));
   }
 
   /** Releases the entries of one session and forgets its store. */
-  endSession(sessionId: string): Promise<void>[] {
+  endSession(sessionId: string): Promise<void> {
     const store = this.#sessions.get(sessionId);
-    if (store === undefined) return [];
+    if (store === undefined) return Promise.resolve();
     this.#sessions.delete(sessionId);
-    return this.#removeAll([store], "session-end");
+    return this.#settleReleases(this.#removeAll([store], "session-end"));
   }
 
   /** The function changed: release everything and stop holding anything. */
-  retire(): Promise<void>[] {
+  retire(): Promise<void> {
     this.retired = true;
     const pending = this.#removeAll(this.#allStores(), "superseded");
     this.#sessions.clear();
     this.#queue.reset();
-    return pending;
+    return this.#settleReleases(pending);
   }
 
-  /** Waits for hook promises (bounded), never rejects. */
-  settleReleases(pending: Promise<void>[]): Promise<void> {
-    return this.#settle_(pending);
-  }
-
-  #settle_(pending: Promise<void>[]): Promise<void> {
+  /** Waits for hook promises, at most RELEASE_WAIT_MS on this cache's clock; never rejects. */
+  #settleReleases(pending: Promise<void>[]): Promise<void> {
     return settleAll(pending, this.#options.clock, RELEASE_WAIT_MS, (count) =>
       reportProblem(`${count} onRelease hook(s) of \`${this.displayName}()\` still running after ${RELEASE_WAIT_MS} ms`, "not awaited further"),
     );

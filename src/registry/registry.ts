@@ -74,7 +74,7 @@ export function registerCache(
 function retire(lineage: string, cache: FunctionCache): void {
   retiring.add(lineage);
   try {
-    void cache.settleReleases(cache.retire());
+    void cache.retire();
   } finally {
     retiring.delete(lineage);
   }
