@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+/**
+ * `cache-resource run app.ts`: starts the app runtime for one app and prints where it is.
+ */
+import { readFileSync } from "node:fs";
+import { startAppServer } from "../server/app-server.js";
+import { parseArgs, USAGE, UsageError } from "./args.js";
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
+  return pkg.version ?? "unknown";
+}
+
+async function main(): Promise<void> {
+  let command;
+  try {
+    command = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`cache-resource: ${error.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (command.kind === "help") {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command.kind === "version") {
+    process.stdout.write(`${version()}\n`);
+    return;
+  }
+  const server = await startAppServer({
+    file: command.file,
+    port: command.port,
+    host: command.host,
+    watch: command.watch,
+    sessionGraceMs: command.sessionGraceMs,
+  });
+  process.stdout.write(`\n  cache-resource app running: ${command.file}\n\n  Local URL: ${server.url}\n`);
+  if (command.host === "0.0.0.0" || command.host === "::") {
+    process.stdout.write("  Listening on every network interface: anyone who can reach this machine can open the app.\n");
+  }
+  process.stdout.write("\n  Press Ctrl+C to stop.\n\n");
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    process.stdout.write("\n  Stopping (releasing cached resources)...\n");
+    void server.close().then(() => process.exit(0));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`cache-resource: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,227 @@
+import { existsSync, statSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { basename, dirname, extname, resolve } from "node:path";
+import type { Duplex } from "node:stream";
+import { WebSocketServer, WebSocket } from "ws";
+import { createTerminalHost, endSession } from "cache-resource";
+import { installedHost, setHost } from "cache-resource/host";
+import type { CacheHost } from "cache-resource/host";
+import { AppHost } from "../host.js";
+import { st } from "../index.js";
+import type { ServerMessage } from "../protocol.js";
+import { buildClientAssets } from "./client-bundle.js";
+import { createRequestHandler } from "./http.js";
+import { AppLoader } from "./loader.js";
+import { CloseCode, parseClientMessage } from "./messages.js";
+import { isOwnOrigin, ownHostnames } from "./origin.js";
+import { TokenBucket } from "./rate-limit.js";
+import { AppSession } from "./session.js";
+
+/** Options of {@link startAppServer}. */
+export interface AppServerOptions {
+  /** Path of the app module (TypeScript or JavaScript); its default export is the script. */
+  file: string;
+  /**
+   * Port to listen on; `0` picks a free one.
+   * @default 8501
+   */
+  port?: number;
+  /**
+   * Interface to bind. The default keeps the app private to this machine; `0.0.0.0` exposes it.
+   * @default "127.0.0.1"
+   */
+  host?: string;
+  /**
+   * Reload the app when one of its files changes, then rerun every session.
+   * @default true
+   */
+  watch?: boolean;
+  /**
+   * How long a closed tab's session is kept before `endSession` releases its session-scoped cache
+   * entries (a reload or a flaky network within this time does not count as leaving).
+   * @default 2000
+   */
+  sessionGraceMs?: number;
+  /**
+   * Largest message the page may send, in bytes (file uploads travel in messages).
+   * @default 1 MiB
+   */
+  maxMessageBytes?: number;
+  /**
+   * Message rate allowed per socket: a burst of `burst`, refilled at `perSecond`.
+   * @default { burst: 60, perSecond: 20 }
+   */
+  rateLimit?: { burst: number; perSecond: number };
+  /** Extra origins allowed to open the socket, e.g. a proxy's `https://app.example.com`. */
+  allowedOrigins?: readonly string[];
+  /** Delay of the cache spinner in ms (tests may shorten it). @default 500 */
+  spinnerDelayMs?: number;
+  /** Where log lines go. @default console.error for problems, nothing else */
+  log?: (line: string) => void;
+}
+
+/** A running app server. */
+export interface AppServer {
+  /** `http://localhost:PORT` (or the bound host). */
+  readonly url: string;
+  readonly port: number;
+  /** Sessions with an open page. */
+  readonly sessionCount: number;
+  /** Reloads the app module and reruns every session (what a file change does). */
+  reload(): Promise<void>;
+  /** Closes every page, ends every session (releasing session entries), stops listening. */
+  close(): Promise<void>;
+}
+
+const DEFAULTS = {
+  port: 8501,
+  host: "127.0.0.1",
+  sessionGraceMs: 2_000,
+  maxMessageBytes: 1024 * 1024,
+  rateLimit: { burst: 60, perSecond: 20 },
+  heartbeatMs: 30_000,
+} as const;
+
+/**
+ * Starts the app runtime: serves the page, opens a session per browser tab, runs the app's
+ * script for each, and installs the app's cache host (spinner on the page) for this process.
+ */
+export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
+  const file = resolve(options.file);
+  if (!existsSync(file) || !statSync(file).isFile()) throw new Error(`App file not found: ${file}`);
+  const log = options.log ?? ((line: string) => console.error(line));
+  const graceMs = options.sessionGraceMs ?? DEFAULTS.sessionGraceMs;
+  const rate = options.rateLimit ?? DEFAULTS.rateLimit;
+
+  const assets = await buildClientAssets();
+  const sessions = new Map<WebSocket, AppSession>();
+  /** Sessions whose page closed, waiting out their grace period before `endSession`. */
+  const ending = new Map<string, NodeJS.Timeout>();
+  let closing = false;
+  const loader = new AppLoader(file, (loaded) => {
+    if (!loaded.ok) log(`cache-resource: reloading ${basename(file)} failed: ${String(loaded.error)}`);
+    for (const session of sessions.values()) session.requestRerun();
+  });
+
+  const previousHost = setHost(new AppHost(fallbackHost(installedHost())));
+  await loader.load();
+  if (options.watch ?? true) loader.watch();
+
+  const server = createServer(createRequestHandler(assets, titleFor(file)));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
+  let port = 0;
+  let hostnames = new Set<string>();
+  const extraOrigins = new Set(options.allowedOrigins ?? []);
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    if ((req.url ?? "").split("?")[0] !== "/ws") return refuse(socket, 404, "Not Found");
+    if (!isOwnOrigin(req.headers.origin, port, hostnames, extraOrigins)) return refuse(socket, 403, "Forbidden");
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  wss.on("connection", (ws: WebSocket) => {
+    const send = (message: ServerMessage): void => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+    };
+    const session = new AppSession({
+      send,
+      script: () => loader.current,
+      st,
+      spinnerDelayMs: options.spinnerDelayMs,
+      report: (error) => log(`cache-resource: internal error in session ${session.id}: ${String(error)}`),
+    });
+    sessions.set(ws, session);
+    const bucket = new TokenBucket(rate.burst, rate.perSecond);
+    let alive = true;
+    ws.on("pong", () => (alive = true));
+    const heartbeat = setInterval(() => {
+      if (!alive) return ws.terminate();
+      alive = false;
+      ws.ping();
+    }, DEFAULTS.heartbeatMs);
+    heartbeat.unref();
+
+    ws.on("message", (data, isBinary) => {
+      if (!bucket.take()) return ws.close(CloseCode.policy, "too many messages");
+      const parsed = parseClientMessage(data, isBinary);
+      if (!parsed.ok) return ws.close(parsed.code, parsed.reason);
+      const problem = session.receive(parsed.message);
+      if (problem !== undefined) ws.close(CloseCode.invalid, problem.slice(0, 120));
+    });
+    ws.on("error", () => ws.terminate());
+    ws.on("close", () => {
+      clearInterval(heartbeat);
+      sessions.delete(ws);
+      session.disconnect();
+      if (closing) return;
+      const timer = setTimeout(() => {
+        ending.delete(session.id);
+        void endSession(session.id);
+      }, graceMs);
+      ending.set(session.id, timer);
+    });
+    session.requestRerun();
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      setHost(previousHost);
+      loader.close();
+      fail(error.code === "EADDRINUSE" ? new Error(`Port ${options.port ?? DEFAULTS.port} is already in use; pick another with --port.`) : error);
+    });
+    server.listen(options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host, () => done());
+  });
+  port = (server.address() as AddressInfo).port;
+  const bindHost = options.host ?? DEFAULTS.host;
+  hostnames = ownHostnames(bindHost);
+  const urlHost = bindHost === "127.0.0.1" || bindHost === "0.0.0.0" || bindHost === "::" ? "localhost" : bindHost.includes(":") ? `[${bindHost}]` : bindHost;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    get sessionCount() {
+      return sessions.size;
+    },
+    async reload() {
+      await loader.load();
+      for (const session of sessions.values()) session.requestRerun();
+    },
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        loader.close();
+        for (const timer of ending.values()) clearTimeout(timer);
+        // Open sessions plus those still in their grace period.
+        const ids = [...ending.keys(), ...[...sessions.values()].map((s) => s.id)];
+        ending.clear();
+        for (const ws of sessions.keys()) ws.close(CloseCode.goingAway, "server closing");
+        await new Promise<void>((done) => wss.close(() => done()));
+        await new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        });
+        await Promise.all(ids.map((id) => endSession(id)));
+        setHost(previousHost);
+      })();
+      return closed;
+    },
+  };
+}
+
+/** The title of the page: the app file's name, or its folder's for `app.ts`/`index.ts`. */
+function titleFor(file: string): string {
+  const name = basename(file, extname(file));
+  return name === "app" || name === "index" || name === "main" ? basename(dirname(file)) : name;
+}
+
+/** The host cached functions report to outside a script run (module top level, refreshes). */
+function fallbackHost(previous: CacheHost | undefined): CacheHost {
+  return previous === undefined || previous instanceof AppHost ? createTerminalHost() : previous;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

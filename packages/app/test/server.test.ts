@@ -1,0 +1,133 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import WebSocket from "ws";
+import type { ServerMessage } from "../src/protocol.js";
+import type { AppServer } from "../src/server/app-server.js";
+import { fixture, withServer } from "./browser-support.js";
+import { waitUntil } from "./support.js";
+
+/** The server without a browser: the socket's security rules, HTTP, reloading. */
+
+interface Client {
+  ws: WebSocket;
+  messages: ServerMessage[];
+  closed: { code: number; reason: string } | undefined;
+  refusedWith: number | undefined;
+}
+
+/** Opens a socket to `server` with `origin` as the Origin header (`null`: none at all). */
+function connect(server: AppServer, origin: string | null = server.url): Client {
+  const ws = new WebSocket(`${server.url.replace("http:", "ws:")}/ws`, origin === null ? {} : { origin });
+  const client: Client = { ws, messages: [], closed: undefined, refusedWith: undefined };
+  ws.on("message", (data) => client.messages.push(JSON.parse(String(data)) as ServerMessage));
+  ws.on("close", (code, reason) => (client.closed = { code, reason: String(reason) }));
+  ws.on("unexpected-response", (_req, res) => {
+    client.refusedWith = res.statusCode;
+    ws.terminate();
+  });
+  ws.on("error", () => {});
+  return client;
+}
+
+const finishedRuns = (c: Client) => c.messages.filter((m) => m.type === "runFinished").length;
+
+describe("the socket", () => {
+  test("a cross-origin (or origin-less) WebSocket is refused with 403; the app's own origins are accepted", async () => {
+    await withServer(fixture("throws"), async (server) => {
+      const foreign = connect(server, "http://evil.example");
+      const rebound = connect(server, `http://evil.example:${server.port}`);
+      const none = connect(server, null);
+      await waitUntil(() => [foreign, rebound, none].every((c) => c.refusedWith !== undefined), "refusals");
+      assert.deepEqual([foreign.refusedWith, rebound.refusedWith, none.refusedWith], [403, 403, 403]);
+
+      const local = connect(server, `http://localhost:${server.port}`);
+      const loopback = connect(server, `http://127.0.0.1:${server.port}`);
+      await waitUntil(() => finishedRuns(local) === 1 && finishedRuns(loopback) === 1, "both own origins run the app");
+      local.ws.close();
+      loopback.ws.close();
+    });
+  });
+
+  test("a malformed message closes that socket only, with a close code; the server keeps serving", async () => {
+    await withServer(fixture("throws"), async (server) => {
+      const bad = connect(server);
+      const good = connect(server);
+      await waitUntil(() => finishedRuns(bad) === 1 && finishedRuns(good) === 1, "both sockets ran the app");
+      bad.ws.send("{this is not json");
+      await waitUntil(() => bad.closed !== undefined, "the bad socket closed");
+      assert.equal(bad.closed?.code, 1007);
+
+      const other = connect(server);
+      await waitUntil(() => other.ws.readyState === WebSocket.OPEN && finishedRuns(other) === 1, "a new socket works");
+      other.ws.send(JSON.stringify({ type: "widget", id: `checkbox-${"0".repeat(64)}`, value: { evil: true } }));
+      await waitUntil(() => other.closed !== undefined, "a bad value closes too");
+      assert.equal(other.closed?.code, 1007);
+
+      good.ws.send(JSON.stringify({ type: "rerun" }));
+      await waitUntil(() => finishedRuns(good) === 2, "the good socket still reruns");
+      good.ws.close();
+    });
+  });
+
+  test("message size and rate are bounded", async () => {
+    await withServer(
+      fixture("throws"),
+      async (server) => {
+        const big = connect(server);
+        await waitUntil(() => big.ws.readyState === WebSocket.OPEN, "open");
+        big.ws.send(JSON.stringify({ type: "rerun", pad: "x".repeat(5_000) }));
+        await waitUntil(() => big.closed !== undefined, "oversized message closes");
+        assert.equal(big.closed?.code, 1009);
+
+        const flood = connect(server);
+        await waitUntil(() => flood.ws.readyState === WebSocket.OPEN, "open");
+        for (let i = 0; i < 20; i++) flood.ws.send(JSON.stringify({ type: "rerun" }));
+        await waitUntil(() => flood.closed !== undefined, "flooding closes");
+        assert.equal(flood.closed?.code, 1008);
+      },
+      { maxMessageBytes: 4_096, rateLimit: { burst: 5, perSecond: 1 } },
+    );
+  });
+});
+
+describe("http", () => {
+  test("serves the page with a strict content security policy, and nothing else", async () => {
+    await withServer(fixture("throws"), async (server) => {
+      const page = await fetch(server.url);
+      assert.equal(page.status, 200);
+      assert.match(page.headers.get("content-security-policy") ?? "", /script-src 'self'/);
+      assert.equal(page.headers.get("x-frame-options"), "DENY");
+      assert.match(await page.text(), /<title>fixtures<\/title>|<title>throws<\/title>/);
+      assert.equal((await fetch(`${server.url}/../package.json`)).status, 404);
+      assert.equal((await fetch(`${server.url}/static/app.js`)).status, 200);
+      assert.equal((await fetch(server.url, { method: "POST" })).status, 405);
+    });
+  });
+});
+
+describe("reloading", () => {
+  test("editing the app file reloads it and reruns every session", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cache-resource-app-"));
+    const file = join(dir, "app.mts"); // .mts: the temp folder has no package.json saying "module"
+    const appSource = (word: string) =>
+      `import { st } from ${JSON.stringify(pathToFileURL(new URL("../src/index.ts", import.meta.url).pathname).href)};\n` +
+      `export default function app() { st.text(${JSON.stringify(word)}); }\n`;
+    writeFileSync(file, appSource("first version"));
+    await withServer(
+      file,
+      async (server) => {
+        const client = connect(server);
+        const texts = () => client.messages.flatMap((m) => (m.type === "delta" && m.element.kind === "text" ? [m.element.text] : []));
+        await waitUntil(() => texts().includes("first version"), "first version shown");
+        writeFileSync(file, appSource("second version"));
+        await waitUntil(() => texts().includes("second version"), "second version shown after the edit");
+        client.ws.close();
+      },
+      { watch: true },
+    );
+  });
+});
