@@ -1,6 +1,13 @@
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startAppServer, type AppServer, type AppServerOptions } from "../src/server/app-server.js";
+import { findChromium, skipWithout } from "../../core/test/support/programs.js";
+
+/** Chromium where users have it, or undefined. */
+export const CHROMIUM = findChromium();
+
+/** `skip` option of every browser test: a loud reason when no Chromium was found (a failure under CI). */
+export const skipBrowser = skipWithout(CHROMIUM, "Chromium", "apt-get install chromium (or set CHROMIUM_PATH to a Chrome or Chromium binary)");
 
 /** Bounded waits for page conditions: generous, the machine may be busy. */
 export const WAIT = { timeout: 15_000 };
@@ -11,10 +18,10 @@ export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtur
 /** Path of a file in the repository. */
 export const repoFile = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-/** Debian's Chromium, headless, with nothing that talks to the network on its own. */
+/** Chromium, headless, with nothing that talks to the network on its own. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM,
     args: [
       "--headless",
       "--no-sandbox",

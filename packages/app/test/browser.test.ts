@@ -2,7 +2,7 @@ import { test, describe, before, after } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser } from "playwright-core";
 import type { AppServer } from "../src/server/app-server.js";
-import { WAIT, fixture, launchChromium, openPage, withServer } from "./browser-support.js";
+import { WAIT, fixture, launchChromium, skipBrowser, openPage, withServer } from "./browser-support.js";
 import { gate, shared, waitUntil } from "./support.js";
 
 /**
@@ -12,7 +12,7 @@ import { gate, shared, waitUntil } from "./support.js";
 
 let browser: Browser;
 before(async () => {
-  browser = await launchChromium();
+  if (!skipBrowser) browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -20,7 +20,7 @@ after(async () => {
 
 const open = (server: AppServer) => openPage(browser, server);
 
-describe("app runtime in the browser", () => {
+describe("app runtime in the browser", { skip: skipBrowser }, () => {
   test("the app renders, escapes raw HTML, and a widget interaction reruns", async () => {
     await withServer(fixture("basic"), async (server) => {
       const page = await open(server);

@@ -2,7 +2,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import type { Browser } from "playwright-core";
-import { WAIT, launchChromium, openPage, repoFile, withServer } from "./browser-support.js";
+import { WAIT, launchChromium, skipBrowser, openPage, repoFile, withServer } from "./browser-support.js";
 
 /**
  * The demo (`npm start`) in Chromium. Its own file, so its process holds only the demo's cached
@@ -11,13 +11,13 @@ import { WAIT, launchChromium, openPage, repoFile, withServer } from "./browser-
 
 let browser: Browser;
 before(async () => {
-  browser = await launchChromium();
+  if (!skipBrowser) browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
 });
 
-test("the demo renders and answers its widgets (and provides docs/demo.png)", async () => {
+test("the demo renders and answers its widgets (and provides docs/demo.png)", { skip: skipBrowser }, async () => {
   await withServer(repoFile("examples/demo/app.ts"), async (server) => {
     const page = await openPage(browser, server);
     const slowWait = { timeout: 90_000 }; // PGlite compiles its WebAssembly on first use

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import { cacheResource } from "cache-resource";
 import type { AppServer } from "../src/server/app-server.js";
-import { WAIT, fixture, launchChromium, openPage, withServer } from "./browser-support.js";
+import { WAIT, fixture, launchChromium, skipBrowser, openPage, withServer } from "./browser-support.js";
 import { shared } from "./support.js";
 
 /**
@@ -16,7 +16,7 @@ const computed = shared("replay-fixture", () => ({ loadModel: 0, greeting: 0, si
 
 let browser: Browser;
 before(async () => {
-  browser = await launchChromium();
+  if (!skipBrowser) browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -46,7 +46,7 @@ async function rerun(page: Page): Promise<void> {
 const mainTexts = async (page: Page, count: number) =>
   (await page.locator("#main-root > *").allTextContents()).slice(0, count).map((t) => t.trim());
 
-describe("commands in cached functions, in the browser", () => {
+describe("commands in cached functions, in the browser", { skip: skipBrowser }, () => {
   test("Streamlit's loadModel example: header, success and writes on the first run, replayed in place on reruns and in a second tab", async () => {
     await withReplayApp(async (server) => {
       const expected = ["Replay fixture", "Data analysis", "Loaded model!", "Turning on evaluation mode...", "Here's the model:", "model resnet50, evaluating: true"];
