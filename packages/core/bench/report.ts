@@ -168,10 +168,9 @@ const NOTES = [
 
 export function markdown(env: Environment, targets: readonly TargetResult[], results: readonly ScenarioResult[], seconds: number): string {
   return [
-    "# Benchmarks",
+    "## The cache against its peers (`npm run bench`)",
     "",
-    "cache-resource against what users would pick instead, in one process. Written by `npm run bench`",
-    "from a real run; do not edit by hand.",
+    "cache-resource against what users would pick instead, in one process.",
     "",
     `- Machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGb} GB RAM (${env.platform}), shared with other work; load average at start ${env.load}`,
     `- Node ${env.node} (V8 ${env.v8})`,

@@ -2,8 +2,7 @@
  * `npm run bench`: runs every scenario, prints the tables and rewrites BENCHMARKS.md.
  * `npm run bench -- --only hit-primitive,hit-object` runs some scenarios and leaves the file alone.
  */
-import { writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { writeBenchmarksSection } from "../../../scripts/benchmarks-section.js";
 import type { ScenarioResult } from "./fixtures.js";
 import { environment, evaluateTargets, markdown, scenarioTable, targetsTable } from "./report.js";
 import { asyncHit, coldConcurrency } from "./scenarios/async.js";
@@ -52,8 +51,7 @@ const targets = evaluateTargets(results);
 console.log("Targets\n\n" + targetsTable(targets) + "\n");
 
 if (only === undefined) {
-  const file = fileURLToPath(new URL("../../../BENCHMARKS.md", import.meta.url));
-  writeFileSync(file, markdown(env, targets, results, seconds));
+  const file = writeBenchmarksSection("core", markdown(env, targets, results, seconds));
   console.log(`wrote ${file} (${Math.round(seconds)} s)`);
 }
 // Peers and the spinner host may leave unref'd or armed timers (memoizee, lru-cache): do not wait.
