@@ -11,7 +11,7 @@ import { Entry, type Store } from "../entry/entry.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
-import type { Keyer } from "../keys/keyer.js";
+import type { Keyer, ValueKey } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
@@ -163,10 +163,13 @@ export class FunctionCache {
     return this.#call(thisArg, [], 0, true);
   }
 
-  /** `remember`: a plain hit of this zero- or one-argument call may be remembered for `callOne`/`callNone`. */
-  #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false): unknown {
+  /**
+   * `remember`: a plain hit of this zero- or one-argument call may be remembered for `callOne`/`callNone`.
+   * `baseKey`: the arguments' key when this call has already computed it (a retry keys nothing
+   * again: a `hashFuncs` entry runs once per argument per call).
+   */
+  #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false, baseKey: ValueKey = this.#keyer.key(args)): unknown {
     const store = this.#storeForCall();
-    const baseKey = this.#keyer.key(args);
     const key = this.#options.allowWidgets ? (this.#widgetKeys?.keyOf(baseKey, this.#host()) ?? baseKey) : baseKey;
     const entry = store.entries.get(key);
     if (entry !== undefined) {
@@ -219,7 +222,8 @@ export class FunctionCache {
   /** A fresh plain hit for one primitive argument, or MISS (then `#call` takes it from the top). */
   #servePrimitive(arg: unknown): unknown {
     const options = this.#options;
-    if (options.validate !== undefined || options.allowWidgets) return MISS;
+    // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
+    if (options.validate !== undefined || options.allowWidgets || options.hashFuncs !== undefined) return MISS;
     const entry = this.#storeForCall().entries.get(this.#keyer.keyOne(arg));
     if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
     const result = this.#hit(entry, false);
@@ -297,7 +301,7 @@ export class FunctionCache {
       }
       if (!ok) {
         void this.#remove(entry, "invalid");
-        return this.#call(thisArg, args, 0);
+        return this.#call(thisArg, args, 0, false, entry.baseKey);
       }
       return this.#validHit(entry, stale);
     }
@@ -305,7 +309,7 @@ export class FunctionCache {
     entry.validation ??= this.#validateAsync(entry, args, validate);
     return entry.validation.then((ok) => {
       if (ok && !entry.removed) return this.#validHit(entry, stale);
-      return this.#call(thisArg, args, 0);
+      return this.#call(thisArg, args, 0, false, entry.baseKey);
     });
   }
 
@@ -458,7 +462,7 @@ export class FunctionCache {
       // A fresh computation would be stored under the ended session, keeping it alive unreleased.
       if (entry.removedReason === "session-end") throw new SessionEndedError(this.displayName, entry.store.sessionId ?? "");
       if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
-      return this.#call(thisArg, args, attempt + 1);
+      return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
     }
     const store = entry.store;
     const options = this.#options;
@@ -484,7 +488,7 @@ export class FunctionCache {
         // computed another key, which evicted this one): the value is released, so the caller
         // gets a fresh one, as after a clear during the computation.
         if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
-        return this.#call(thisArg, args, attempt + 1);
+        return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
       }
     }
     return value;
