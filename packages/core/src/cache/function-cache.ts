@@ -140,7 +140,10 @@ export class FunctionCache {
       const options = this.#options;
       if (options.ttlMs === null || options.clock.now() < entry.expiresAt) {
         this.#stats.hits++;
-        if (options.maxEntries !== null || this.#events.active || entry.recording !== undefined) this.#hitExtras(entry, false);
+        if (options.maxEntries !== null || this.#events.active || entry.recording !== undefined) {
+          this.#hitExtras(entry, false);
+          if (entry.removed) return this.#callOneAgain(thisArg, arg); // a hit listener removed it
+        }
         return entry.result;
       }
     }
@@ -159,7 +162,10 @@ export class FunctionCache {
   /** `call` with no arguments. */
   callNone(thisArg: unknown): unknown {
     const entry = this.#lastNoArgs;
-    if (entry !== undefined && !entry.removed && this.#isFresh(entry)) return this.#hit(entry, false);
+    if (entry !== undefined && !entry.removed && this.#isFresh(entry)) {
+      const served = this.#hit(entry, false);
+      if (served !== MISS) return served;
+    }
     return this.#call(thisArg, [], 0, true);
   }
 
@@ -227,7 +233,7 @@ export class FunctionCache {
     const entry = this.#storeForCall().entries.get(this.#keyer.keyOne(arg));
     if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
     const result = this.#hit(entry, false);
-    this.#rememberHit(arg, entry);
+    if (result !== MISS) this.#rememberHit(arg, entry);
     return result;
   }
 
@@ -258,17 +264,20 @@ export class FunctionCache {
   }
 
   // Kept small (the rare parts are one separate method) so it inlines into every hit path;
-  // `callOne` repeats it.
+  // `callOne` repeats it. MISS when a `hit` listener removed the entry: the caller computes.
   #hit(entry: Entry, stale: boolean): unknown {
     this.#stats.hits++;
-    if (this.#options.maxEntries !== null || this.#events.active || entry.recording !== undefined) this.#hitExtras(entry, stale);
+    if (this.#options.maxEntries !== null || this.#events.active || entry.recording !== undefined) {
+      this.#hitExtras(entry, stale);
+      if (entry.removed) return MISS;
+    }
     return entry.result;
   }
 
   /** What some hits also do: LRU order, the hit event, replaying what the computation recorded. */
   #hitExtras(entry: Entry, stale: boolean): void {
-    if (this.#options.maxEntries !== null) {
-      // Map order is recency order: move the entry to the end.
+    if (this.#options.maxEntries !== null && !entry.removed) {
+      // Map order is recency order: move the entry to the end (never putting back a removed one).
       entry.store.entries.delete(entry.key);
       entry.store.entries.set(entry.key, entry);
     }
@@ -303,13 +312,16 @@ export class FunctionCache {
         void this.#remove(entry, "invalid");
         return this.#call(thisArg, args, 0, false, entry.baseKey);
       }
+      // `validate` may have called back into the cache and removed this entry (a clear, or a
+      // call that evicted it): then this call computes, as after a failed check.
+      if (entry.removed) return MISS;
       return this.#validHit(entry, stale);
     }
     // Async: concurrent hits share one validation, so a failing check recreates the value once.
     entry.validation ??= this.#validateAsync(entry, args, validate);
     return entry.validation.then((ok) => {
-      if (ok && !entry.removed) return this.#validHit(entry, stale);
-      return this.#call(thisArg, args, 0, false, entry.baseKey);
+      const served = ok && !entry.removed ? this.#validHit(entry, stale) : MISS;
+      return served !== MISS ? served : this.#call(thisArg, args, 0, false, entry.baseKey);
     });
   }
 
@@ -397,11 +409,12 @@ export class FunctionCache {
           `so its value was released and the previous definition caches nothing more; call the function again.`,
       );
     }
-    const existing = store.entries.get(key);
-    if (existing !== undefined) {
-      // The release hook of the expired entry this call just removed created the key again (it
-      // called the function): serve that entry; a second one would orphan it, unreleased.
-      return existing.pending ? this.#join(existing, args.length) : this.#hit(existing, false);
+    // The release hook of the expired entry this call just removed, or a callback of the hit
+    // it just gave up, created the key again: serve that entry; a second one would orphan it.
+    for (let existing = store.entries.get(key); existing !== undefined; existing = store.entries.get(key)) {
+      if (existing.pending) return this.#join(existing, args.length);
+      const served = this.#hit(existing, false);
+      if (served !== MISS) return served;
     }
     const options = this.#options;
     const entry = new Entry(baseKey, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
@@ -481,15 +494,13 @@ export class FunctionCache {
     const durationMs = now - startedAt;
     this.#stats.recordComputed(durationMs);
     if (this.#events.active) this.#events.emit({ type: "computed", durationMs, ...this.#eventBase(store.sessionId) });
-    if (options.maxEntries !== null) {
-      this.#evictOverflow(store, options.maxEntries);
-      if (entry.removed) {
-        // A release hook run by that eviction removed this very entry (it cleared the cache, or
-        // computed another key, which evicted this one): the value is released, so the caller
-        // gets a fresh one, as after a clear during the computation.
-        if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
-        return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
-      }
+    if (options.maxEntries !== null) this.#evictOverflow(store, options.maxEntries);
+    if (entry.removed) {
+      // A `computed` listener, or a release hook run by that eviction, removed this very entry
+      // (it cleared the cache, or computed another key, which evicted this one): the value is
+      // released, so the caller gets a fresh one, as after a clear during the computation.
+      if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
+      return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
     }
     return value;
   }
