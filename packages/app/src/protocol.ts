@@ -141,6 +141,12 @@ export type ServerMessage =
     }
   | { readonly type: "spinnerEnd"; readonly id: number };
 
+/**
+ * One WebSocket frame from the server: the messages produced since the last frame, in order (a
+ * run's deltas usually travel together).
+ */
+export type ServerFrame = readonly ServerMessage[];
+
 /** Page → server. */
 export type ClientMessage =
   /** A widget's new value (a button sends `true`). */

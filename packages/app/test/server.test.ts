@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import WebSocket from "ws";
-import type { ServerMessage } from "../src/protocol.js";
+import type { ServerFrame, ServerMessage } from "../src/protocol.js";
 import type { AppServer } from "../src/server/app-server.js";
 import { fixture, withServer } from "./browser-support.js";
 import { waitUntil } from "./support.js";
@@ -23,7 +23,7 @@ interface Client {
 function connect(server: AppServer, origin: string | null = server.url): Client {
   const ws = new WebSocket(`${server.url.replace("http:", "ws:")}/ws`, origin === null ? {} : { origin });
   const client: Client = { ws, messages: [], closed: undefined, refusedWith: undefined };
-  ws.on("message", (data) => client.messages.push(JSON.parse(String(data)) as ServerMessage));
+  ws.on("message", (data) => client.messages.push(...(JSON.parse(String(data)) as ServerFrame)));
   ws.on("close", (code, reason) => (client.closed = { code, reason: String(reason) }));
   ws.on("unexpected-response", (_req, res) => {
     client.refusedWith = res.statusCode;

@@ -1,4 +1,4 @@
-import type { ClientMessage, ServerMessage } from "../protocol.js";
+import type { ClientMessage, ServerFrame, ServerMessage } from "../protocol.js";
 import { Overlay } from "./overlay.js";
 import { PageTree } from "./tree.js";
 
@@ -74,10 +74,12 @@ function start(): void {
       overlay.status(undefined);
     });
     ws.addEventListener("message", (event) => {
-      try {
-        handle(JSON.parse(String(event.data)) as ServerMessage);
-      } catch (error) {
-        console.error("cache-resource: could not apply a message", error);
+      for (const message of JSON.parse(String(event.data)) as ServerFrame) {
+        try {
+          handle(message);
+        } catch (error) {
+          console.error("cache-resource: could not apply a message", error);
+        }
       }
     });
     ws.addEventListener("close", () => {

@@ -15,6 +15,7 @@ import { createRequestHandler } from "./http.js";
 import { AppLoader } from "./loader.js";
 import { CloseCode, parseClientMessage } from "./messages.js";
 import { isOwnOrigin, ownHostnames } from "./origin.js";
+import { Outbox } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
 import { AppSession } from "./session.js";
 
@@ -53,6 +54,13 @@ export interface AppServerOptions {
    * @default { burst: 60, perSecond: 20 }
    */
   rateLimit?: { burst: number; perSecond: number };
+  /**
+   * Most bytes held for one page that is not reading what it is sent (a frame in flight plus the
+   * newest run's output; older runs' output is dropped while it waits). Past it the connection is
+   * dropped and the page reconnects as a new session.
+   * @default 8 MiB
+   */
+  maxSendBacklogBytes?: number;
   /** Extra origins allowed to open the socket, e.g. a proxy's `https://app.example.com`. */
   allowedOrigins?: readonly string[];
   /** Delay of the cache spinner in ms (tests may shorten it). @default 500 */
@@ -68,6 +76,8 @@ export interface AppServer {
   readonly port: number;
   /** Sessions with an open page. */
   readonly sessionCount: number;
+  /** Bytes waiting to be sent, over all pages (see `maxSendBacklogBytes`). */
+  readonly sendBacklogBytes: number;
   /** Reloads the app module and reruns every session (what a file change does). */
   reload(): Promise<void>;
   /** Closes every page, ends every session (releasing session entries), stops listening. */
@@ -96,6 +106,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
   const assets = await buildClientAssets();
   const sessions = new Map<WebSocket, AppSession>();
+  const outboxes = new Map<WebSocket, Outbox>();
   /** Sessions whose page closed, waiting out their grace period before `endSession`. */
   const ending = new Map<string, NodeJS.Timeout>();
   let closing = false;
@@ -122,8 +133,19 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   wss.on("connection", (ws: WebSocket) => {
+    const outbox = new Outbox(
+      {
+        send: (frame, written) => ws.send(frame, written),
+        overflow: (bytes) => {
+          log(`cache-resource: a page stopped reading (${bytes} bytes waiting); dropping its connection`);
+          ws.terminate();
+        },
+      },
+      options.maxSendBacklogBytes,
+    );
+    outboxes.set(ws, outbox);
     const send = (message: ServerMessage): void => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState === WebSocket.OPEN) outbox.push(message);
     };
     const session = new AppSession({
       send,
@@ -154,6 +176,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     ws.on("close", () => {
       clearInterval(heartbeat);
       sessions.delete(ws);
+      outbox.close();
+      outboxes.delete(ws);
       session.disconnect();
       if (closing) return;
       const timer = setTimeout(() => {
@@ -184,6 +208,11 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     port,
     get sessionCount() {
       return sessions.size;
+    },
+    get sendBacklogBytes() {
+      let bytes = 0;
+      for (const outbox of outboxes.values()) bytes += outbox.backlogBytes;
+      return bytes;
     },
     async reload() {
       await loader.load();
