@@ -97,11 +97,17 @@ export class InvalidOptionError extends CacheResourceError {
   readonly option: string;
   /** The value that was given. */
   readonly value: unknown;
+  /** What is wrong with it. */
+  readonly problem: string;
+  /** What is accepted instead. */
+  readonly accepted: string;
 
   constructor(option: string, value: unknown, problem: string, accepted: string) {
     super(`Invalid \`${option}\` option ${describeValue(value)}: ${problem}\nAccepted: ${accepted}`);
     this.option = option;
     this.value = value;
+    this.problem = problem;
+    this.accepted = accepted;
   }
 }
 
@@ -187,5 +193,22 @@ export class SessionEndedError extends CacheResourceError {
     );
     this.functionName = functionName;
     this.sessionId = sessionId;
+  }
+}
+
+/**
+ * `cacheResource.shutdown()` has started: cached functions compute nothing more (a value created
+ * now would never be released). Calls that would have hit get this error too, since shutdown
+ * removes every entry.
+ */
+export class CacheShutdownError extends CacheResourceError {
+  override name = "CacheShutdownError";
+  readonly functionName: string;
+  constructor(functionName: string) {
+    super(
+      `\`${functionName}()\` was called after cacheResource.shutdown() started, so no value can be created: ` +
+        `one created now would never be released. Stop taking work (close the server) before shutting down.`,
+    );
+    this.functionName = functionName;
   }
 }

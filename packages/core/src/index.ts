@@ -1,6 +1,9 @@
 export { cacheResource, endSession } from "./api/cache-resource.js";
-export type { CachedFunction, CacheDecorator, CacheResource } from "./api/cache-resource.js";
-export type { AnyFunction, CacheOptions, ValidateResult } from "./options/options.js";
+export type { AcquireResult, CachedFunction, CacheDecorator, CacheResource } from "./api/cache-resource.js";
+export type { Lease } from "./cache/leases.js";
+export type { ShutdownOptions } from "./lifecycle/shutdown.js";
+export type { ReleaseOnExitOptions } from "./lifecycle/release-on-exit.js";
+export type { AnyFunction, CacheOptions, DisposeKeyword, ValidateResult } from "./options/options.js";
 export { runInSession, currentSessionId } from "./session/session.js";
 export { parseTtl } from "./durations/parse-ttl.js";
 export type { TtlInput, DurationObject } from "./durations/parse-ttl.js";
@@ -24,6 +27,7 @@ export { createTerminalHost } from "./hosts/terminal.js";
 export type { TerminalHostOptions, SpinnerOutput } from "./hosts/terminal.js";
 export {
   CacheResourceError,
+  CacheShutdownError,
   ClearedWhileComputingError,
   FunctionIdentityError,
   HashFuncError,

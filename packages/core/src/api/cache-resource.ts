@@ -1,4 +1,7 @@
 import { FunctionCache } from "../cache/function-cache.js";
+import type { Lease } from "../cache/leases.js";
+import { releaseOnExit, type ReleaseOnExitOptions } from "../lifecycle/release-on-exit.js";
+import { shutdown, type ShutdownOptions } from "../lifecycle/shutdown.js";
 import { InvalidOptionError } from "../errors.js";
 import type { CacheEventListener } from "../events/events.js";
 import { totalStats, type FunctionStats, type GlobalStats } from "../events/stats.js";
@@ -22,9 +25,25 @@ export type CachedFunction<F extends AnyFunction> = F & {
    * rejects. With `scope: "session"`, inside a session only that session's entries are removed.
    */
   clear(...args: Parameters<F> | []): Promise<void>;
+  /**
+   * Looks up exactly as a call does (hit, miss, single flight, validate, sessions) and also takes a
+   * lease on the value: while the lease is open, removing the value from the cache (a clear, an
+   * eviction, an expiry, shutdown, ...) does not release it; `onRelease` runs when the last lease
+   * ends, or after `drainTimeout`. Sync functions return the lease, async ones a Promise of it.
+   * @example
+   * app.get("/users", async (req, res) => {
+   *   await using lease = await getPool.acquire(DATABASE_URL);
+   *   res.json(await lease.value.query("select * from users"));
+   * });
+   */
+  acquire(...args: Parameters<F>): AcquireResult<F>;
   /** Counters of this function: entries, hits, misses, errors, releases by reason, compute times. */
   stats(): FunctionStats;
 };
+
+/** What `fn.acquire()` returns: a {@link Lease} for sync functions, a Promise of one for async ones. */
+export type AcquireResult<F extends AnyFunction> =
+  ReturnType<F> extends PromiseLike<infer V> ? Promise<Lease<V>> : Lease<ReturnType<F>>;
 
 /** What `cacheResource(options)` returns: wraps a function, or decorates a class method. */
 export interface CacheDecorator {
@@ -56,6 +75,26 @@ export interface CacheResource {
    * have finished; never rejects.
    */
   clear(): Promise<void>;
+  /**
+   * Releases everything, for the end of the process: removes every entry of every function (reason
+   * `"shutdown"`), waits for leased values' last leases and for every `onRelease` hook, at most
+   * `timeout` (then still-leased values are released at once, with a warning naming what was
+   * open). From its start, computing a value throws `CacheShutdownError`. Never rejects; its timer
+   * does not keep the process alive; calling it again returns the same promise.
+   * @example
+   * server.close();
+   * await cacheResource.shutdown({ timeout: "10s" });
+   */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+  /**
+   * Installs handlers for `signals` (SIGINT and SIGTERM by default): the first one runs
+   * `shutdown({ timeout })`, then the process ends with the signal's usual status (killed by it,
+   * or 128 + its number when other listeners for it remain); a second one ends it at once.
+   * Returns a function that removes the handlers. Nothing is installed unless this is called.
+   * @example
+   * const uninstall = cacheResource.releaseOnExit({ timeout: "10s" });
+   */
+  releaseOnExit(options?: ReleaseOnExitOptions): () => void;
   /** The typed event stream: hit, miss, computed, error, release, refresh. */
   readonly events: { subscribe(listener: CacheEventListener): () => void };
   /** Totals over every cached function, with each function's own counters. */
@@ -109,6 +148,10 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
   Object.defineProperty(cached, "name", { value: identity.displayName });
   Object.defineProperty(cached, "length", { value: fn.length });
   cached.clear = (...args: unknown[]) => (cache.retired ? Promise.resolve() : cache.clear(args.length === 0 ? undefined : args));
+  cached.acquire = ((...args: unknown[]) => {
+    if (cache.retired) cache = reregister();
+    return cache.acquire(args);
+  }) as CachedFunction<F>["acquire"];
   cached.stats = () => cache.stats();
   return cached;
 }
@@ -168,6 +211,8 @@ function settleEach(waits: Promise<void>[]): Promise<void> {
 /** Streamlit's `st.cache_resource` for TypeScript. */
 export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as CacheResource, {
   clear: clearEverything,
+  shutdown,
+  releaseOnExit,
   events: { subscribe: (listener: CacheEventListener) => registry.events.subscribe(listener) },
   stats: () => totalStats(liveCaches().map((cache) => cache.stats())),
 });

@@ -1,5 +1,6 @@
 import { ExpiryQueue } from "../clock/expiry-queue.js";
 import {
+  CacheShutdownError,
   ClearedWhileComputingError,
   FunctionIdentityError,
   InvalidOptionError,
@@ -15,7 +16,9 @@ import type { Keyer, ValueKey } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
+import { acquireLease, drainOf, LeaseCount, releaseAfterLeases, takeLease, type Lease } from "./leases.js";
 import { isThenable, settleAll } from "./settle.js";
+import { isShuttingDown } from "../lifecycle/shutdown-state.js";
 import { WidgetKeys } from "./widget-keys.js";
 
 /*
@@ -42,7 +45,8 @@ import { WidgetKeys } from "./widget-keys.js";
  * A computation that is cleared again and again gives up after a few attempts.
  *
  * Removal. Every removal goes through `#remove`, which is where `onRelease` is called, exactly
- * once per value.
+ * once per value. A value with open leases (`acquire`) leaves its store all the same; its release
+ * waits for the last lease (leases.ts).
  */
 
 /** Returned by the hit path when the caller must compute instead. */
@@ -169,6 +173,19 @@ export class FunctionCache {
     return this.#call(thisArg, [], 0, true);
   }
 
+  /** `fn.acquire(...args)`: a call (the same lookup) that also takes a lease on the value. */
+  acquire(args: readonly unknown[]): Lease<unknown> | Promise<Lease<unknown>> {
+    return acquireLease(this.displayName, () => this.#call(undefined, args, 0), (candidate) => this.#leaseOn(args, candidate));
+  }
+
+  /** A lease on the value stored for `args`, if the stored value is `candidate` (or its promise). */
+  #leaseOn(args: readonly unknown[], candidate: unknown): Lease<unknown> | undefined {
+    const entry = this.#storeForCall().entries.get(this.#keyOf(this.#keyer.key(args)));
+    if (entry === undefined || entry.pending || entry.removed) return undefined;
+    if (candidate !== entry.value && candidate !== entry.result) return undefined;
+    return takeLease(entry.value, (entry.leases ??= new LeaseCount()));
+  }
+
   /**
    * `remember`: a plain hit of this zero- or one-argument call may be remembered for `callOne`/`callNone`.
    * `baseKey`: the arguments' key when this call has already computed it (a retry keys nothing
@@ -176,7 +193,7 @@ export class FunctionCache {
    */
   #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false, baseKey: ValueKey = this.#keyer.key(args)): unknown {
     const store = this.#storeForCall();
-    const key = this.#options.allowWidgets ? (this.#widgetKeys?.keyOf(baseKey, this.#host()) ?? baseKey) : baseKey;
+    const key = this.#keyOf(baseKey);
     const entry = store.entries.get(key);
     if (entry !== undefined) {
       if (!entry.pending) {
@@ -193,6 +210,11 @@ export class FunctionCache {
       }
     }
     return this.#compute(store, baseKey, key, thisArg, args, attempt);
+  }
+
+  /** The store key of a call: the arguments' key, plus widget state for widget-keyed functions. */
+  #keyOf(baseKey: Entry["key"]): Entry["key"] {
+    return this.#options.allowWidgets ? (this.#widgetKeys?.keyOf(baseKey, this.#host()) ?? baseKey) : baseKey;
   }
 
   // ── hits ────────────────────────────────────────────────────────────────────────────────
@@ -409,6 +431,7 @@ export class FunctionCache {
           `so its value was released and the previous definition caches nothing more; call the function again.`,
       );
     }
+    if (isShuttingDown()) throw new CacheShutdownError(this.displayName);
     // The release hook of the expired entry this call just removed, or a callback of the hit
     // it just gave up, created the key again: serve that entry; a second one would orphan it.
     for (let existing = store.entries.get(key); existing !== undefined; existing = store.entries.get(key)) {
@@ -597,8 +620,13 @@ export class FunctionCache {
       this.#events.emit({ type: "computed", durationMs, ...this.#eventBase(sessionId) });
       this.#events.emit({ type: "refresh", phase: "stored", ...this.#eventBase(sessionId) });
     }
-    // Released only after the new value is in place, so no caller is left without one.
-    if (previous !== value) void this.#release(previous, "refreshed", sessionId);
+    // Released only after the new value is in place, so no caller is left without one; leases
+    // taken on the previous value go with it.
+    if (previous !== value) {
+      const leases = entry.leases;
+      entry.leases = undefined;
+      void this.#release(previous, "refreshed", sessionId, leases);
+    }
   }
 
   #refreshFailed(entry: Entry, error: unknown): void {
@@ -625,10 +653,21 @@ export class FunctionCache {
     entry.value = undefined;
     entry.result = undefined;
     entry.recording = undefined;
-    return this.#release(value, reason, store.sessionId);
+    return this.#release(value, reason, store.sessionId, entry.leases);
   }
 
-  #release(value: unknown, reason: ReleaseReason, sessionId: string | undefined): Promise<void> | undefined {
+  /** Calls `onRelease` now, or once the last of `leases` has ended (or the drain timed out). */
+  #release(value: unknown, reason: ReleaseReason, sessionId: string | undefined, leases?: LeaseCount): Promise<void> | undefined {
+    if (leases !== undefined && leases.open > 0) {
+      return releaseAfterLeases(leases, {
+        functionName: this.displayName,
+        reason,
+        clock: this.#options.clock,
+        drainMs: this.#options.drainMs,
+        release: () => this.#release(value, reason, sessionId),
+        settleHook: (hook) => this.#settleReleases([hook]),
+      });
+    }
     this.#stats.recordRelease(reason);
     if (this.#events.active) this.#events.emit({ type: "release", reason, ...this.#eventBase(sessionId) });
     const hook = this.#options.onRelease;
@@ -701,11 +740,28 @@ export class FunctionCache {
     return this.#settleReleases(pending);
   }
 
-  /** Waits for hook promises, at most RELEASE_WAIT_MS on this cache's clock; never rejects. */
+  /**
+   * `cacheResource.shutdown()`: removes every entry; the caller bounds the wait for what is
+   * returned. Running computations are waited for too: their values are released as they settle.
+   */
+  shutdown(): Promise<void>[] {
+    const flights: Promise<void>[] = [];
+    for (const store of this.#allStores()) {
+      for (const entry of store.entries.values()) if (entry.flight !== undefined) flights.push(entry.flight.then(noop, noop));
+    }
+    return [...this.#removeAll(this.#allStores(), "shutdown"), ...flights];
+  }
+
+  /**
+   * Waits for hook promises, at most RELEASE_WAIT_MS on this cache's clock, and for values waiting
+   * on their leases (each bounded by its own drain timeout); never rejects.
+   */
   #settleReleases(pending: Promise<void>[]): Promise<void> {
-    return settleAll(pending, this.#options.clock, RELEASE_WAIT_MS, (count) =>
+    const hooks = pending.filter((promise) => drainOf(promise) === undefined);
+    const settled = settleAll(hooks, this.#options.clock, RELEASE_WAIT_MS, (count) =>
       reportProblem(`${count} onRelease hook(s) of \`${this.displayName}()\` still running after ${RELEASE_WAIT_MS} ms`, "not awaited further"),
     );
+    return hooks.length === pending.length ? settled : Promise.all([settled, ...pending]).then(() => undefined);
   }
 
   // ── introspection ───────────────────────────────────────────────────────────────────────
@@ -752,6 +808,8 @@ export class FunctionCache {
     return { functionName: this.displayName, sessionId, at: this.#options.clock.now() };
   }
 }
+
+function noop(): void {}
 
 function newStore(sessionId: string | undefined): Store {
   return { sessionId, entries: new Map(), readyCount: 0 };

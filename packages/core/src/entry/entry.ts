@@ -1,3 +1,4 @@
+import type { LeaseCount } from "../cache/leases.js";
 import type { Expirable } from "../clock/expiry-queue.js";
 import type { ReleaseReason } from "../events/events.js";
 import type { ValueKey } from "../keys/keyer.js";
@@ -47,6 +48,8 @@ export class Entry implements Expirable {
   refreshing = false;
   /** No new background refresh before this clock time (after a failed one). */
   refreshBackoffUntil = 0;
+  /** Leases on the current value (`fn.acquire`), made on the first one. */
+  leases: LeaseCount | undefined = undefined;
 
   /** The key in its store: the arguments' key, plus widget state for widget-keyed functions. */
   key: ValueKey;

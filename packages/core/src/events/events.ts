@@ -21,7 +21,9 @@ export type ReleaseReason =
   /** Its session ended (`endSession`). */
   | "session-end"
   /** The function's source, `name`, `ttl` or `maxEntries` changed, so its old cache was retired. */
-  | "superseded";
+  | "superseded"
+  /** `cacheResource.shutdown()` (or a signal caught by `cacheResource.releaseOnExit()`). */
+  | "shutdown";
 
 /** Fields every event carries. */
 interface EventBase {

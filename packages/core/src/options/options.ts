@@ -1,7 +1,8 @@
 import type { Clock } from "../clock/clock.js";
 import { systemClock } from "../clock/clock.js";
 import { parseTtl, type TtlInput } from "../durations/parse-ttl.js";
-import { InvalidOptionError } from "../errors.js";
+import { asyncDisposeSymbol, disposeSymbol } from "../cache/leases.js";
+import { describeValue, InvalidOptionError, InvalidTtlError } from "../errors.js";
 import type { ReleaseReason } from "../events/events.js";
 import type { HashFuncs } from "../keys/keyer.js";
 
@@ -70,13 +71,27 @@ export interface CacheOptions<F extends AnyFunction = AnyFunction> {
   exclude?: readonly (number | string)[];
   /**
    * Cleanup for every value that leaves the cache, called exactly once whatever the path: clears,
-   * LRU eviction, ttl expiry, failed validation, background replacement, session end or a changed
-   * function. Async hooks are awaited by `clear()`; a throwing hook is reported as a warning and
-   * an `error` event, and never stops the others.
+   * LRU eviction, ttl expiry, failed validation, background replacement, session end, shutdown or
+   * a changed function. A value leased with `fn.acquire()` is released when its last lease ends
+   * (see `drainTimeout`). Async hooks are awaited by `clear()`; a throwing hook is reported as a
+   * warning and an `error` event, and never stops the others.
+   *
+   * `"dispose"` calls the value's own `[Symbol.asyncDispose]()` (awaited) or `[Symbol.dispose]()`;
+   * a value that has neither is reported as a failed release.
    * @default undefined
    * @example cacheResource(connect, { onRelease: (pool) => pool.end() })
+   * @example cacheResource(openDb, { onRelease: "dispose" }) // a PGlite, a FileHandle, any Disposable
    */
-  onRelease?: (value: Awaited<ReturnType<F>>, reason: ReleaseReason) => void | PromiseLike<void>;
+  onRelease?: ((value: Awaited<ReturnType<F>>, reason: ReleaseReason) => void | PromiseLike<void>) | DisposeKeyword<Awaited<ReturnType<F>>>;
+  /**
+   * How long a value removed from the cache while leases on it are open (`fn.acquire()`) waits for
+   * its last lease before it is released anyway, with a warning that names the function and the
+   * number of leases still open. A duration in any form `ttl` accepts, on this function's `clock`;
+   * `null` waits as long as it takes (`cacheResource.shutdown()` still ends the wait at its timeout).
+   * @default 30 (seconds)
+   * @example cacheResource(connect, { onRelease: (pool) => pool.end(), drainTimeout: "2m" })
+   */
+  drainTimeout?: TtlInput;
   /**
    * `"global"` shares entries across the process; `"session"` keeps them per session
    * (`runInSession`) and releases them at `endSession`.
@@ -108,6 +123,12 @@ export interface CacheOptions<F extends AnyFunction = AnyFunction> {
   clock?: Clock;
 }
 
+/** `"dispose"` is offered for values that are `Disposable` or `AsyncDisposable`. */
+export type DisposeKeyword<V> = V extends Disposable | AsyncDisposable ? "dispose" : never;
+
+/** Default of `drainTimeout`, in milliseconds. */
+export const DEFAULT_DRAIN_MS = 30_000;
+
 /** Options after validation, as the cache uses them. */
 export interface ResolvedOptions {
   readonly ttlMs: number | null;
@@ -118,6 +139,8 @@ export interface ResolvedOptions {
   readonly hashFuncs: HashFuncs | undefined;
   readonly exclude: readonly (number | string)[] | undefined;
   readonly onRelease: ((value: unknown, reason: ReleaseReason) => unknown) | undefined;
+  /** `null`: wait for the last lease however long it takes. */
+  readonly drainMs: number | null;
   readonly scope: "global" | "session";
   readonly refreshMode: "foreground" | "background";
   readonly name: string | undefined;
@@ -127,13 +150,13 @@ export interface ResolvedOptions {
 
 const KNOWN_OPTIONS = new Set<string>([
   "ttl", "maxEntries", "showSpinner", "showTime", "validate", "hashFuncs", "exclude", "onRelease",
-  "scope", "refreshMode", "name", "experimentalAllowWidgets", "clock",
+  "drainTimeout", "scope", "refreshMode", "name", "experimentalAllowWidgets", "clock",
 ]);
 
 /** Streamlit spellings users may carry over, mapped to ours for a helpful message. */
 const SNAKE_CASE_HINTS: Record<string, string> = {
   max_entries: "maxEntries", show_spinner: "showSpinner", show_time: "showTime", hash_funcs: "hashFuncs",
-  on_release: "onRelease", refresh_mode: "refreshMode", experimental_allow_widgets: "experimentalAllowWidgets",
+  on_release: "onRelease", drain_timeout: "drainTimeout", refresh_mode: "refreshMode", experimental_allow_widgets: "experimentalAllowWidgets",
 };
 
 /** Validates user options once, at decoration time. Throws {@link InvalidOptionError}. */
@@ -172,7 +195,8 @@ export function resolveOptions(options: CacheOptions<AnyFunction> | undefined): 
     throw new InvalidOptionError("showTime", showTime, "must be a boolean", "true or false");
   }
   checkFunction("validate", o.validate, "(value, ...args) => boolean | Promise<boolean>");
-  checkFunction("onRelease", o.onRelease, "(value, reason) => void | Promise<void>");
+  if (o.onRelease !== "dispose") checkFunction("onRelease", o.onRelease, '(value, reason) => void | Promise<void>, or "dispose"');
+  const drainSeconds = o.drainTimeout === undefined ? DEFAULT_DRAIN_MS / 1000 : parseDuration("drainTimeout", o.drainTimeout);
   if (o.hashFuncs !== undefined && !(o.hashFuncs instanceof Map)) {
     throw new InvalidOptionError("hashFuncs", o.hashFuncs, "must be a Map", "new Map([[SomeClass, (value) => value.id]])");
   }
@@ -214,13 +238,37 @@ export function resolveOptions(options: CacheOptions<AnyFunction> | undefined): 
     validate: o.validate as ResolvedOptions["validate"],
     hashFuncs: o.hashFuncs,
     exclude: o.exclude,
-    onRelease: o.onRelease as ResolvedOptions["onRelease"],
+    onRelease: o.onRelease === "dispose" ? disposeValue : (o.onRelease as ResolvedOptions["onRelease"]),
+    drainMs: drainSeconds === null ? null : drainSeconds * 1000,
     scope,
     refreshMode,
     name: o.name,
     allowWidgets,
     clock,
   };
+}
+
+/** `parseTtl` for another option: the same forms and the same error, naming `option`. */
+export function parseDuration(option: string, value: TtlInput): number | null {
+  try {
+    return parseTtl(value);
+  } catch (error) {
+    if (error instanceof InvalidTtlError) throw new InvalidTtlError(option, value, error.problem, error.accepted);
+    throw error;
+  }
+}
+
+/** `onRelease: "dispose"`: the value's own async or sync dispose method. */
+function disposeValue(value: unknown): unknown {
+  const disposable = value as Partial<AsyncDisposable & Disposable> | null | undefined;
+  const dispose = disposable?.[asyncDisposeSymbol] ?? disposable?.[disposeSymbol];
+  if (typeof dispose !== "function") {
+    throw new TypeError(
+      `onRelease: "dispose" needs a value with [Symbol.asyncDispose]() or [Symbol.dispose](), got ${describeValue(value)}; ` +
+        `pass a function instead, e.g. onRelease: (value) => value.close()`,
+    );
+  }
+  return dispose.call(value);
 }
 
 function checkFunction(option: string, value: unknown, accepted: string): void {

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { expectTypeOf } from "expect-type";
-import { cacheResource, type CachedFunction, type FunctionStats } from "../../src/index.js";
+import { cacheResource, type CachedFunction, type FunctionStats, type Lease } from "../../src/index.js";
 
 const getDb = cacheResource(function getDbTyped(url: string, poolSize?: number) {
   return { url, poolSize };
@@ -40,11 +40,25 @@ test("wrapped signatures are preserved", () => {
     },
     onRelease: (conn, reason) => {
       expectTypeOf(conn).toEqualTypeOf<{ url: string; alive: boolean }>();
-      expectTypeOf(reason).toEqualTypeOf<"clear" | "clear-all" | "evicted" | "expired" | "invalid" | "refreshed" | "session-end" | "superseded">();
+      expectTypeOf(reason).toEqualTypeOf<"clear" | "clear-all" | "evicted" | "expired" | "invalid" | "refreshed" | "session-end" | "superseded" | "shutdown">();
     },
   });
   // @ts-expect-error: async validation only for async functions
   cacheResource((url: string) => ({ url }), { validate: async () => true });
+
+  // acquire: a Lease for sync functions, a Promise of one for async ones, typed by the arguments
+  expectTypeOf(getDb.acquire).parameters.toEqualTypeOf<[url: string, poolSize?: number]>();
+  expectTypeOf(getDb.acquire).returns.toEqualTypeOf<Lease<{ url: string; poolSize: number | undefined }>>();
+  expectTypeOf(loadModel.acquire).returns.toEqualTypeOf<Promise<Lease<{ name: string; weights: number[] }>>>();
+  expectTypeOf<Lease<number>>().toMatchTypeOf<Disposable & AsyncDisposable>();
+  // @ts-expect-error: acquire keeps the parameter types
+  void getDb.acquire(42);
+
+  // onRelease: "dispose" only for values that can dispose of themselves
+  cacheResource(() => ({ [Symbol.dispose]() {} }), { onRelease: "dispose" });
+  cacheResource(async () => ({ async [Symbol.asyncDispose]() {} }), { onRelease: "dispose", drainTimeout: "1m" });
+  // @ts-expect-error: a plain object has nothing to dispose
+  cacheResource(() => ({ url: "x" }), { onRelease: "dispose" });
 
   assert.ok(true);
 });
