@@ -9,13 +9,14 @@ import {
   SessionEndedError,
 } from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
+import { RecencyList } from "../entry/recency.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
 import type { Keyer, ValueKey } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSessionId, runInSessionOrNone } from "../session/session.js";
-import { isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
+import { isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
 import { acquireLease, drainOf, LeaseCount, releaseAfterLeases, takeLease, type Lease } from "./leases.js";
 import { isThenable, settleAll } from "./settle.js";
 import { isShuttingDown } from "../lifecycle/shutdown-state.js";
@@ -35,9 +36,9 @@ import { WidgetKeys } from "./widget-keys.js";
  * (`entry.flight`); a rejection removes the entry before anyone can see it, so errors are never
  * cached and the next call retries.
  *
- * Recursion. The chain of computations a call runs inside is carried by an AsyncLocalStorage of
- * frames. A call that finds its own key pending inside that chain would wait for itself forever,
- * so it throws instead.
+ * Recursion. The chain of computations a call runs inside is carried by frames (compute-frames.ts:
+ * an AsyncLocalStorage frame only for functions that return Promises). A call that finds its own
+ * key pending inside that chain would wait for itself forever, so it throws instead.
  *
  * Clear during a computation. The entry leaves the store at once and remembers why. When its
  * value settles it is released with that reason and never stored; the callers waiting on it are
@@ -100,6 +101,8 @@ export class FunctionCache {
   #lastEntry: Entry | undefined;
   /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
   #lastNoArgs: Entry | undefined;
+  /** The function is `async` or has returned a Promise: its computations need a frame that follows `await`. */
+  #mayContinue: boolean;
   /** Keys of widget-keyed values (`experimentalAllowWidgets`), made on first use. */
   #widgetKeys: WidgetKeys | undefined;
 
@@ -112,6 +115,7 @@ export class FunctionCache {
     this.#keyer = init.keyer;
     this.#events = init.events;
     this.#host = init.host;
+    this.#mayContinue = isAsyncFunction(init.fn);
     this.#queue = new ExpiryQueue<Entry>(init.options.clock, (entry) => {
       if (!entry.removed) void this.#remove(entry, "expired");
     });
@@ -123,6 +127,7 @@ export class FunctionCache {
    */
   adopt(fn: AnyFunction, options: ResolvedOptions, keyer: Keyer): void {
     this.#fn = fn;
+    this.#mayContinue ||= isAsyncFunction(fn);
     this.#options = { ...options, clock: this.#options.clock };
     this.#keyer = keyer;
     this.#forgetLastHit(); // new options or keyer may change what a hit must check
@@ -156,9 +161,16 @@ export class FunctionCache {
 
   // Kept out of `callOne` so the repeated-argument path stays small enough to inline.
   #callOneAgain(thisArg: unknown, arg: unknown): unknown {
-    if ((typeof arg !== "object" || arg === null) && typeof arg !== "function") {
-      const served = this.#servePrimitive(arg);
+    const options = this.#options;
+    // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
+    if (
+      ((typeof arg !== "object" || arg === null) && typeof arg !== "function") &&
+      options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined
+    ) {
+      const key = this.#keyer.keyOne(arg);
+      const served = this.#servePrimitive(arg, key);
       if (served !== MISS) return served;
+      return this.#call(thisArg, [arg], 0, true, key); // keyed once
     }
     return this.#call(thisArg, [arg], 0, true);
   }
@@ -247,12 +259,12 @@ export class FunctionCache {
     return options.ttlMs === null || options.clock.now() < entry.expiresAt;
   }
 
-  /** A fresh plain hit for one primitive argument, or MISS (then `#call` takes it from the top). */
-  #servePrimitive(arg: unknown): unknown {
-    const options = this.#options;
-    // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
-    if (options.validate !== undefined || options.allowWidgets || options.hashFuncs !== undefined) return MISS;
-    const entry = this.#storeForCall().entries.get(this.#keyer.keyOne(arg));
+  /**
+   * A fresh plain hit for one primitive argument keyed `key` (no `validate`, widgets or
+   * `hashFuncs`), or MISS (then `#call` takes it from the top).
+   */
+  #servePrimitive(arg: unknown, key: ValueKey): unknown {
+    const entry = this.#storeForCall().entries.get(key);
     if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
     const result = this.#hit(entry, false);
     if (result !== MISS) this.#rememberHit(arg, entry);
@@ -298,11 +310,7 @@ export class FunctionCache {
 
   /** What some hits also do: LRU order, the hit event, replaying what the computation recorded. */
   #hitExtras(entry: Entry, stale: boolean): void {
-    if (this.#options.maxEntries !== null && !entry.removed) {
-      // Map order is recency order: move the entry to the end (never putting back a removed one).
-      entry.store.entries.delete(entry.key);
-      entry.store.entries.set(entry.key, entry);
-    }
+    if (this.#options.maxEntries !== null) entry.store.recency.touch(entry);
     if (this.#events.active) this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
     if (entry.recording !== undefined) this.#host().replay?.(entry.recording, this.displayName);
   }
@@ -460,7 +468,7 @@ export class FunctionCache {
     const fn = this.#fn;
     let result: unknown;
     try {
-      result = runAsComputationOf(entry, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
+      result = runAsComputationOf(entry, this.#mayContinue, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
     } catch (error) {
       scope.end({ ok: false, error });
       this.#computationFailed(entry, error);
@@ -470,6 +478,7 @@ export class FunctionCache {
       return this.#settle(entry, result, scope.end({ ok: true }), startedAt, thisArg, args, attempt);
     }
     entry.isAsync = true;
+    this.#mayContinue = true;
     const flight = Promise.resolve(result).then(
       (value) => this.#settle(entry, value, scope.end({ ok: true }), startedAt, thisArg, args, attempt),
       (error: unknown) => {
@@ -510,8 +519,7 @@ export class FunctionCache {
     store.readyCount++;
     this.#readyTotal++;
     // The fresh value is the most recently used: it must never be the one evicted for itself.
-    store.entries.delete(entry.key);
-    store.entries.set(entry.key, entry);
+    if (options.maxEntries !== null) store.recency.append(entry);
     const now = options.clock.now();
     if (options.ttlMs !== null) this.#scheduleExpiry(entry, now);
     const durationMs = now - startedAt;
@@ -547,10 +555,8 @@ export class FunctionCache {
   }
 
   #evictOverflow(store: Store, maxEntries: number): void {
-    if (store.readyCount <= maxEntries) return;
-    for (const candidate of store.entries.values()) {
-      if (store.readyCount <= maxEntries) break;
-      if (!candidate.pending) void this.#remove(candidate, "evicted");
+    for (let oldest = store.recency.oldest; store.readyCount > maxEntries && oldest !== undefined; oldest = store.recency.oldest) {
+      void this.#remove(oldest, "evicted");
     }
   }
 
@@ -647,6 +653,7 @@ export class FunctionCache {
     const store = entry.store;
     if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
+    store.recency.remove(entry);
     store.readyCount--;
     this.#readyTotal--;
     const value = entry.value;
@@ -812,7 +819,7 @@ export class FunctionCache {
 function noop(): void {}
 
 function newStore(sessionId: string | undefined): Store {
-  return { sessionId, entries: new Map(), readyCount: 0 };
+  return { sessionId, entries: new Map(), recency: new RecencyList(), readyCount: 0 };
 }
 
 

@@ -2,13 +2,15 @@ import type { LeaseCount } from "../cache/leases.js";
 import type { Expirable } from "../clock/expiry-queue.js";
 import type { ReleaseReason } from "../events/events.js";
 import type { ValueKey } from "../keys/keyer.js";
+import type { RecencyList } from "./recency.js";
 
 /** The entries of one function in one scope: the global store, or one session's. */
 export interface Store {
   /** `undefined` for the global store. */
   readonly sessionId: string | undefined;
-  /** Entries in recency order (oldest first) when `maxEntries` is set. */
   readonly entries: Map<ValueKey, Entry>;
+  /** Ready entries from least to most recently used (kept only when `maxEntries` is set). */
+  readonly recency: RecencyList;
   /** Entries whose value has settled (pending ones do not count against `maxEntries`). */
   readyCount: number;
 }
@@ -38,6 +40,10 @@ export class Entry implements Expirable {
   validation: Promise<unknown> | undefined;
   /** What the host recorded during the computation, replayed on hits. */
   recording: unknown = undefined;
+  /** Neighbours in the store's {@link RecencyList} (`maxEntries` only). */
+  older: Entry | undefined;
+  newer: Entry | undefined;
+  inRecency = false;
   /** Clock time (ms) at which the computation of this entry started. */
   startedAt = 0;
   /** Clock time (ms) after which the value is stale. */
