@@ -4,6 +4,9 @@ import type { Timing } from "./harness.js";
 /** The primitive argument of the hit scenarios: a connection URL, as in Streamlit's documented examples. */
 export const DB_URL = "postgres://db.internal:5432/app";
 
+/** A thousand tenant URLs for the many-keys variant. */
+export const TENANT_URLS = Array.from({ length: 1000 }, (_, i) => `postgres://db.internal:5432/tenant_${i}`);
+
 /** Four URLs for the rotating-key variant. */
 export const DB_URLS = [DB_URL, "postgres://db.internal:5432/audit", "postgres://replica.internal:5432/app", "redis://cache.internal:6379/0"];
 
@@ -36,7 +39,14 @@ export interface Row {
   readonly note?: string;
   /** The row for cache-resource; ratios are relative to it. */
   readonly ours?: boolean;
+  /**
+   * What the row is compared as in the targets: a `peer` library with the same semantics (a
+   * cache by value that returns the same reference), or the hand-written `memo` (a `Map`).
+   */
+  readonly role?: Role;
 }
+
+export type Role = "peer" | "memo";
 
 export interface ScenarioResult {
   readonly id: string;
@@ -50,12 +60,18 @@ export interface ScenarioResult {
 }
 
 /** Rows from timings, keeping names; `ours` marks the cache-resource row. */
-export function rowsFrom(timings: readonly Timing[], ours: string, notes: Readonly<Record<string, string>> = {}): Row[] {
+export function rowsFrom(
+  timings: readonly Timing[],
+  ours: string,
+  notes: Readonly<Record<string, string>> = {},
+  roles: Readonly<Record<string, Role>> = {},
+): Row[] {
   return timings.map((t) => ({
     name: t.name,
     value: t.medianNs,
     ours: t.name === ours,
     ...(notes[t.name] !== undefined && { note: notes[t.name] }),
+    ...(roles[t.name] !== undefined && { role: roles[t.name] }),
   }));
 }
 

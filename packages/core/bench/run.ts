@@ -6,7 +6,7 @@ import { writeBenchmarksSection } from "../../../scripts/benchmarks-section.js";
 import type { ScenarioResult } from "./fixtures.js";
 import { environment, evaluateTargets, markdown, scenarioTable, targetsTable } from "./report.js";
 import { asyncHit, coldConcurrency } from "./scenarios/async.js";
-import { noArgumentHit, objectHit, primitiveHit, rotatingPrimitiveHit } from "./scenarios/hits.js";
+import { manyPrimitiveHit, noArgumentHit, objectHit, primitiveHit, rotatingPrimitiveHit, severalPrimitivesHit } from "./scenarios/hits.js";
 import { memoryPerEntry } from "./scenarios/memory.js";
 import { largeBinary, missEvict } from "./scenarios/misses.js";
 
@@ -17,6 +17,8 @@ const scenarios: { id: string; run: () => ScenarioResult | Promise<ScenarioResul
   // other argument counts and keys, as an application's many cached functions would.
   { id: "hit-none", run: noArgumentHit },
   { id: "hit-primitive-rotating", run: rotatingPrimitiveHit },
+  { id: "hit-primitive-many", run: manyPrimitiveHit },
+  { id: "hit-several", run: severalPrimitivesHit },
   { id: "hit-object", run: objectHit },
   { id: "hit-primitive", run: primitiveHit },
   { id: "hit-async", run: asyncHit },

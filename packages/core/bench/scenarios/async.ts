@@ -46,7 +46,7 @@ export async function asyncHit(): Promise<ScenarioResult> {
     rows: rowsFrom(timings, OURS, {
       "p-memoize": "each hit runs an async function that awaits `cache.has` and `cache.get`",
       "Map of promises (hand-written)": "keeps rejected promises (a failure is cached forever)",
-    }),
+    }, { "p-memoize": "peer", "micro-memoize (async)": "peer", "memoizee (promise)": "peer", "Map of promises (hand-written)": "memo" }),
     notes: [ALS_NOTE],
   };
 }

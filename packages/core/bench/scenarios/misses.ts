@@ -47,7 +47,7 @@ export function missEvict(): ScenarioResult {
     rows: rowsFrom(timings, OURS, {
       [OURS]: "each miss also runs the single-flight entry, the compute frame (AsyncLocalStorage), stats and the release path",
       "micro-memoize (maxSize)": "linear scan of its entries on every call",
-    }),
+    }, { "lru-cache (get + set)": "peer" }),
   };
 }
 
