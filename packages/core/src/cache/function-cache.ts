@@ -53,6 +53,9 @@ import { WidgetKeys } from "./widget-keys.js";
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
 
+/** How many recent one-primitive hits are remembered besides the last one. */
+const RECENT_PRIMITIVES = 4;
+
 /** A computation cleared this many times in a row gives up. */
 const MAX_CLEARED_ATTEMPTS = 3;
 /** `clear()` settles when hooks finish, or after this long with a warning for the rest. */
@@ -101,6 +104,16 @@ export class FunctionCache {
   #lastEntry: Entry | undefined;
   /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
   #lastNoArgs: Entry | undefined;
+  /**
+   * Earlier remembered one-primitive hits, so a few keys used in turn skip keying and the Map
+   * lookup too (a ring of RECENT_PRIMITIVES slots).
+   */
+  readonly #recentArgs: unknown[] = new Array(RECENT_PRIMITIVES).fill(undefined);
+  readonly #recentEntries: (Entry | undefined)[] = new Array(RECENT_PRIMITIVES).fill(undefined);
+  #recentNext = 0;
+  /** The last plain hit of a call with several arguments, all primitives: the arguments and the entry. */
+  #lastArgs: readonly unknown[] = [];
+  #lastArgsEntry: Entry | undefined;
   /** The function is `async` or has returned a Promise: its computations need a frame that follows `await`. */
   #mayContinue: boolean;
   /** Keys of widget-keyed values (`experimentalAllowWidgets`), made on first use. */
@@ -135,7 +148,12 @@ export class FunctionCache {
 
   /** Calls the cached function: a stored value, a shared computation, or a new one. */
   call(thisArg: unknown, args: readonly unknown[]): unknown {
-    return this.#call(thisArg, args, 0);
+    const entry = this.#lastArgsEntry;
+    if (entry !== undefined && !entry.removed && sameArguments(args, this.#lastArgs) && this.#isFresh(entry)) {
+      const served = this.#hit(entry, false);
+      if (served !== MISS) return served;
+    }
+    return this.#call(thisArg, args, 0, true);
   }
 
   /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
@@ -167,6 +185,8 @@ export class FunctionCache {
       ((typeof arg !== "object" || arg === null) && typeof arg !== "function") &&
       options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined
     ) {
+      const recent = this.#recentHit(arg);
+      if (recent !== MISS) return recent;
       const key = this.#keyer.keyOne(arg);
       const served = this.#servePrimitive(arg, key);
       if (served !== MISS) return served;
@@ -213,7 +233,8 @@ export class FunctionCache {
         if (served !== MISS) {
           if (remember) {
             if (args.length === 0) this.#rememberNoArgs(entry);
-            else this.#rememberHit(args[0], entry);
+            else if (args.length === 1) this.#rememberHit(args[0], entry);
+            else this.#rememberArguments(args, entry);
           }
           return served;
         }
@@ -259,6 +280,22 @@ export class FunctionCache {
     return options.ttlMs === null || options.clock.now() < entry.expiresAt;
   }
 
+  /** A hit on one of the recently remembered primitive arguments, or MISS. */
+  #recentHit(arg: unknown): unknown {
+    const args = this.#recentArgs;
+    for (let i = 0; i < RECENT_PRIMITIVES; i++) {
+      const entry = this.#recentEntries[i];
+      if (entry !== undefined && args[i] === arg && !entry.removed && this.#isFresh(entry)) {
+        const served = this.#hit(entry, false);
+        if (served === MISS) return MISS;
+        this.#lastArg = arg;
+        this.#lastEntry = entry;
+        return served;
+      }
+    }
+    return MISS;
+  }
+
   /**
    * A fresh plain hit for one primitive argument keyed `key` (no `validate`, widgets or
    * `hashFuncs`), or MISS (then `#call` takes it from the top).
@@ -280,6 +317,18 @@ export class FunctionCache {
     if ((typeof arg === "object" && arg !== null) || typeof arg === "function" || !this.#mayRemember()) return;
     this.#lastArg = arg;
     this.#lastEntry = entry;
+    const slot = this.#recentNext;
+    this.#recentArgs[slot] = arg;
+    this.#recentEntries[slot] = entry;
+    this.#recentNext = (slot + 1) % RECENT_PRIMITIVES;
+  }
+
+  /** `#rememberHit` for several arguments: all primitives (equal primitives give equal keys). */
+  #rememberArguments(args: readonly unknown[], entry: Entry): void {
+    for (const arg of args) if ((typeof arg === "object" && arg !== null) || typeof arg === "function") return;
+    if (!this.#mayRemember()) return;
+    this.#lastArgs = args;
+    this.#lastArgsEntry = entry;
   }
 
   #rememberNoArgs(entry: Entry): void {
@@ -295,6 +344,10 @@ export class FunctionCache {
     this.#lastArg = undefined;
     this.#lastEntry = undefined;
     this.#lastNoArgs = undefined;
+    this.#recentArgs.fill(undefined);
+    this.#recentEntries.fill(undefined);
+    this.#lastArgs = [];
+    this.#lastArgsEntry = undefined;
   }
 
   // Kept small (the rare parts are one separate method) so it inlines into every hit path;
@@ -817,6 +870,13 @@ export class FunctionCache {
 }
 
 function noop(): void {}
+
+/** Same length and the same primitives in order (callers only remember lists of primitives). */
+function sameArguments(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function newStore(sessionId: string | undefined): Store {
   return { sessionId, entries: new Map(), recency: new RecencyList(), readyCount: 0 };
