@@ -1,5 +1,6 @@
 import type { WidgetRequest, WidgetValue } from "../widgets/specs.js";
 import type { WidgetCodec } from "../widgets/state.js";
+import { cutToCodePoints } from "../widgets/code-points.js";
 
 /**
  * The options each widget command takes, and their translation into a normalized
@@ -68,7 +69,11 @@ export interface TextInputOptions extends WidgetOptions {
   value?: string;
   /** Grey hint shown while empty. */
   placeholder?: string;
-  /** Longest text accepted. @default unlimited (100,000 characters) */
+  /**
+   * Longest text accepted, in characters (code points: an emoji counts as one). A longer `value`
+   * is cut to fit.
+   * @default unlimited (100,000 characters)
+   */
   maxChars?: number;
   /** `"password"` hides what is typed. @default "default" */
   type?: "default" | "password";
@@ -161,7 +166,7 @@ export function textRequest(label: string, options: TextInputOptions): WidgetReq
   return {
     kind: "textInput",
     ...common("textInput", label, options),
-    initial: maxChars === null ? initial : initial.slice(0, maxChars),
+    initial: maxChars === null ? initial : cutToCodePoints(initial, maxChars),
     placeholder: options.placeholder ?? "",
     maxChars,
     password: options.type === "password",

@@ -1,5 +1,6 @@
 import type { WidgetElement, WireValue } from "../protocol.js";
 import { h } from "./render.js";
+import { codePointCount, cutToCodePoints } from "../widgets/code-points.js";
 
 /**
  * Widgets → DOM, and user input → messages. A widget keeps its DOM node across reruns (the tree
@@ -150,6 +151,14 @@ export function createWidget(element: WidgetElement, send: SendValue): WidgetVie
       input.autocomplete = "off";
       box.append(label(domId), input);
       let sent = element.value;
+      // Not the maxlength attribute: it counts UTF-16 units, so it would refuse "a😀" for 2 characters.
+      let maxChars: number | null = element.maxChars;
+      input.addEventListener("input", () => {
+        if (maxChars === null || codePointCount(input.value) <= maxChars) return;
+        const caret = input.selectionStart ?? input.value.length;
+        input.value = cutToCodePoints(input.value, maxChars);
+        input.setSelectionRange(Math.min(caret, input.value.length), Math.min(caret, input.value.length));
+      });
       const commit = (): void => {
         if (input.value !== sent) {
           sent = input.value;
@@ -166,7 +175,7 @@ export function createWidget(element: WidgetElement, send: SendValue): WidgetVie
           if (e.widget !== "textInput") return;
           input.type = e.password ? "password" : "text";
           input.placeholder = e.placeholder;
-          if (e.maxChars !== null) input.maxLength = e.maxChars;
+          maxChars = e.maxChars;
           input.disabled = e.disabled;
           if (document.activeElement !== input || input.value === sent) input.value = e.value;
           sent = e.value;

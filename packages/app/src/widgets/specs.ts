@@ -1,4 +1,5 @@
 import type { WidgetElement, WidgetKind, WireFile } from "../protocol.js";
+import { codePointCount, cutToCodePoints } from "./code-points.js";
 
 /**
  * What each widget kind is: its normalized request (what the script asked for), the value it
@@ -80,7 +81,7 @@ export function reconcile(req: WidgetRequest, stored: WidgetValue): WidgetValue 
       return typeof stored === "number" && Number.isFinite(stored) ? clamp(stored, req.min, req.max) : req.initial;
     case "textInput":
       if (typeof stored !== "string") return req.initial;
-      return req.maxChars !== null ? stored.slice(0, req.maxChars) : stored;
+      return req.maxChars !== null ? cutToCodePoints(stored, req.maxChars) : stored;
     case "selectbox":
     case "radio":
       if (stored === null) return null;
@@ -111,7 +112,7 @@ export function acceptWire(req: WidgetRequest, wire: unknown): Accepted {
     case "textInput": {
       if (typeof wire !== "string") return bad("expected a string");
       const limit = req.maxChars ?? DEFAULT_MAX_TEXT;
-      return [...wire].length <= limit ? { ok: true, value: wire } : bad("text longer than maxChars");
+      return codePointCount(wire) <= limit ? { ok: true, value: wire } : bad("text longer than maxChars");
     }
     case "selectbox":
     case "radio":
