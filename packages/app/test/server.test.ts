@@ -3,37 +3,15 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { spawn } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import WebSocket from "ws";
-import type { ServerFrame, ServerMessage } from "../src/protocol.js";
 import type { AppServer } from "../src/server/app-server.js";
 import { fixture, withServer } from "./browser-support.js";
+import { connect, finishedRuns } from "./socket-support.js";
 import { waitUntil } from "./support.js";
 
 /** The server without a browser: the socket's security rules, HTTP, reloading. */
-
-interface Client {
-  ws: WebSocket;
-  messages: ServerMessage[];
-  closed: { code: number; reason: string } | undefined;
-  refusedWith: number | undefined;
-}
-
-/** Opens a socket to `server` with `origin` as the Origin header (`null`: none at all). */
-function connect(server: AppServer, origin: string | null = server.url): Client {
-  const ws = new WebSocket(`${server.url.replace("http:", "ws:")}/ws`, origin === null ? {} : { origin });
-  const client: Client = { ws, messages: [], closed: undefined, refusedWith: undefined };
-  ws.on("message", (data) => client.messages.push(...(JSON.parse(String(data)) as ServerFrame)));
-  ws.on("close", (code, reason) => (client.closed = { code, reason: String(reason) }));
-  ws.on("unexpected-response", (_req, res) => {
-    client.refusedWith = res.statusCode;
-    ws.terminate();
-  });
-  ws.on("error", () => {});
-  return client;
-}
-
-const finishedRuns = (c: Client) => c.messages.filter((m) => m.type === "runFinished").length;
 
 describe("the socket", () => {
   test("a cross-origin (or origin-less) WebSocket is refused with 403; the app's own origins are accepted", async () => {
@@ -129,5 +107,30 @@ describe("reloading", () => {
       },
       { watch: true },
     );
+  });
+});
+
+describe("the command line", () => {
+  test("`cache-resource run --allow-origin` lets a page served from that origin (a reverse proxy) open the socket; others stay refused", async () => {
+    const cli = fileURLToPath(new URL("../src/bin/cli.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "run", fixture("throws"), "--port", "0", "--no-watch", "--allow-origin", "https://apps.example.com"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    try {
+      let out = "";
+      child.stdout.on("data", (chunk: Buffer) => (out += String(chunk)));
+      await waitUntil(() => /Local URL: (\S+)/.test(out), "the command prints its URL", 30_000);
+      assert.match(out, /Also accepting pages served from https:\/\/apps\.example\.com/);
+      const url = /Local URL: (\S+)/.exec(out)![1]!;
+      const server = { url, port: Number(new URL(url).port) } as AppServer;
+      const proxied = connect(server, "https://apps.example.com");
+      const other = connect(server, "https://evil.example.com");
+      await waitUntil(() => finishedRuns(proxied) === 1 && other.refusedWith !== undefined, "proxied page runs, other refused");
+      assert.equal(other.refusedWith, 403);
+      proxied.ws.close();
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
   });
 });

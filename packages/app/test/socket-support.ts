@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { connect as tcpConnect, type Socket } from "node:net";
 import WebSocket from "ws";
-import type { ServerMessage } from "../src/protocol.js";
+import type { ServerFrame, ServerMessage } from "../src/protocol.js";
 import type { AppServer } from "../src/server/app-server.js";
 
 /** WebSocket clients for the server tests: a well-behaved one (`ws`) and a hostile raw one. */
@@ -17,7 +17,7 @@ export interface Client {
 export function connect(server: AppServer, origin: string | null = server.url): Client {
   const ws = new WebSocket(`${server.url.replace("http:", "ws:")}/ws`, origin === null ? {} : { origin });
   const client: Client = { ws, messages: [], closed: undefined, refusedWith: undefined };
-  ws.on("message", (data) => client.messages.push(JSON.parse(String(data)) as ServerMessage));
+  ws.on("message", (data) => client.messages.push(...(JSON.parse(String(data)) as ServerFrame)));
   ws.on("close", (code, reason) => (client.closed = { code, reason: String(reason) }));
   ws.on("unexpected-response", (_req, res) => {
     client.refusedWith = res.statusCode;
@@ -111,7 +111,7 @@ function readFrames(buffer: Buffer, state: { messages: ServerMessage[]; closeCod
     }
     if (buffer.length < offset + length) return buffer;
     const payload = buffer.subarray(offset, offset + length);
-    if (opcode === 1) state.messages.push(JSON.parse(payload.toString("utf8")) as ServerMessage);
+    if (opcode === 1) state.messages.push(...(JSON.parse(payload.toString("utf8")) as ServerFrame));
     if (opcode === 8 && payload.length >= 2) state.closeCode = payload.readUInt16BE(0);
     buffer = buffer.subarray(offset + length);
   }

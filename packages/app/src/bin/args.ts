@@ -2,6 +2,7 @@
  * Command-line parsing for `cache-resource`. Pure, so the messages can be tested without starting
  * anything.
  */
+import { normalizeOrigin } from "../server/origin.js";
 
 /** What the command line asks for. */
 export type Command =
@@ -14,6 +15,8 @@ export type Command =
       readonly host: string;
       readonly watch: boolean;
       readonly sessionGraceMs: number;
+      /** Extra origins whose pages may open the app's socket (`--allow-origin`, repeatable). */
+      readonly allowedOrigins: readonly string[];
     };
 
 /** A command line that cannot be run; the message says what to change. */
@@ -32,6 +35,10 @@ Options:
   --no-watch        do not reload the app when its files change
   --grace-ms <ms>   how long a closed tab's session lives on before its session-scoped
                     cache entries are released (default 2000)
+  --allow-origin <origin>
+                    also accept the page when it is served from <origin>, e.g. behind a
+                    reverse proxy: --allow-origin https://app.example.com (repeatable).
+                    Every page of that origin can then drive the app: list only your own.
   -h, --help        show this help
   -v, --version     show the version
 
@@ -50,6 +57,7 @@ export function parseArgs(argv: readonly string[]): Command {
   let host = "127.0.0.1";
   let watch = true;
   let sessionGraceMs = 2_000;
+  const allowedOrigins: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -72,6 +80,14 @@ export function parseArgs(argv: readonly string[]): Command {
       case "--grace-ms":
         sessionGraceMs = wholeNumber("--grace-ms", value(), 0, 86_400_000);
         break;
+      case "--allow-origin":
+        try {
+          allowedOrigins.push(normalizeOrigin(value()));
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          throw new UsageError(`--allow-origin: ${(error as Error).message}`);
+        }
+        break;
       default:
         if (flag.startsWith("-")) throw new UsageError(`Unknown option ${flag}. Run \`cache-resource --help\` for the options.`);
         if (file !== undefined) throw new UsageError(`Only one app file can be run; got ${JSON.stringify(file)} and ${JSON.stringify(arg)}.`);
@@ -79,7 +95,7 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   }
   if (file === undefined) throw new UsageError("Which app? Usage: cache-resource run <app.ts>");
-  return { kind: "run", file, port, host, watch, sessionGraceMs };
+  return { kind: "run", file, port, host, watch, sessionGraceMs, allowedOrigins };
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {

@@ -35,11 +35,13 @@ async function main(): Promise<void> {
     host: command.host,
     watch: command.watch,
     sessionGraceMs: command.sessionGraceMs,
+    allowedOrigins: command.allowedOrigins,
   });
   process.stdout.write(`\n  cache-resource app running: ${command.file}\n\n  Local URL: ${server.url}\n`);
   if (command.host === "0.0.0.0" || command.host === "::") {
     process.stdout.write("  Listening on every network interface: anyone who can reach this machine can open the app.\n");
   }
+  for (const origin of command.allowedOrigins) process.stdout.write(`  Also accepting pages served from ${origin}.\n`);
   process.stdout.write("\n  Press Ctrl+C to stop.\n\n");
   let stopping = false;
   const stop = (): void => {

@@ -14,7 +14,7 @@ import { buildClientAssets } from "./client-bundle.js";
 import { createRequestHandler } from "./http.js";
 import { AppLoader } from "./loader.js";
 import { CloseCode, parseClientMessage } from "./messages.js";
-import { isOwnOrigin, ownHostnames } from "./origin.js";
+import { isOwnOrigin, normalizeOrigin, ownHostnames } from "./origin.js";
 import { Outbox } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
 import { AppSession } from "./session.js";
@@ -61,7 +61,13 @@ export interface AppServerOptions {
    * @default 8 MiB
    */
   maxSendBacklogBytes?: number;
-  /** Extra origins allowed to open the socket, e.g. a proxy's `https://app.example.com`. */
+  /**
+   * Extra origins whose pages may open the socket, for an app behind a reverse proxy (the page's
+   * origin is then the proxy's). Any page served from such an origin can drive the app as a user
+   * would, so list only origins you control; wildcards are refused.
+   * @default [] (only the server's own address)
+   * @example ["https://app.example.com"]
+   */
   allowedOrigins?: readonly string[];
   /** Delay of the cache spinner in ms (tests may shorten it). @default 500 */
   spinnerDelayMs?: number;
@@ -91,6 +97,8 @@ const DEFAULTS = {
   maxMessageBytes: 1024 * 1024,
   rateLimit: { burst: 60, perSecond: 20 },
   heartbeatMs: 30_000,
+  /** How long a socket the server closed may take to answer the close frame before it is cut. */
+  closeHandshakeMs: 1_000,
 } as const;
 
 /**
@@ -103,6 +111,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const log = options.log ?? ((line: string) => console.error(line));
   const graceMs = options.sessionGraceMs ?? DEFAULTS.sessionGraceMs;
   const rate = options.rateLimit ?? DEFAULTS.rateLimit;
+  const extraOrigins = new Set((options.allowedOrigins ?? []).map(normalizeOrigin));
 
   const assets = await buildClientAssets();
   const sessions = new Map<WebSocket, AppSession>();
@@ -123,7 +132,6 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
   let port = 0;
   let hostnames = new Set<string>();
-  const extraOrigins = new Set(options.allowedOrigins ?? []);
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -165,15 +173,30 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     }, DEFAULTS.heartbeatMs);
     heartbeat.unref();
 
+    // Once the server decides to close a socket, nothing more from it counts: the session stops at
+    // once, later frames are dropped, and a client that never answers the close frame is cut off.
+    let shutTimer: NodeJS.Timeout | undefined;
+    const shut = (code?: number, reason?: string): void => {
+      if (shutTimer !== undefined) return;
+      session.disconnect();
+      if (code !== undefined) ws.close(code, reason);
+      shutTimer = setTimeout(() => ws.terminate(), DEFAULTS.closeHandshakeMs);
+      shutTimer.unref();
+    };
+
     ws.on("message", (data, isBinary) => {
-      if (!bucket.take()) return ws.close(CloseCode.policy, "too many messages");
+      if (shutTimer !== undefined) return;
+      if (!bucket.take()) return shut(CloseCode.policy, "too many messages");
       const parsed = parseClientMessage(data, isBinary);
-      if (!parsed.ok) return ws.close(parsed.code, parsed.reason);
+      if (!parsed.ok) return shut(parsed.code, parsed.reason);
       const problem = session.receive(parsed.message);
-      if (problem !== undefined) ws.close(CloseCode.invalid, problem.slice(0, 120));
+      if (problem !== undefined) shut(CloseCode.invalid, problem.slice(0, 120));
     });
-    ws.on("error", () => ws.terminate());
+    // A protocol error (an oversized frame: 1009) has already sent its close frame; terminating
+    // now would reset the connection under it, and the page would see 1006 instead.
+    ws.on("error", () => shut());
     ws.on("close", () => {
+      clearTimeout(shutTimer);
       clearInterval(heartbeat);
       sessions.delete(ws);
       outbox.close();
@@ -227,7 +250,12 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         const ids = [...ending.keys(), ...[...sessions.values()].map((s) => s.id)];
         ending.clear();
         for (const ws of sessions.keys()) ws.close(CloseCode.goingAway, "server closing");
+        // A page that does not answer the close frame in time is cut off rather than waited for.
+        const cutOff = setTimeout(() => {
+          for (const ws of sessions.keys()) ws.terminate();
+        }, DEFAULTS.closeHandshakeMs);
         await new Promise<void>((done) => wss.close(() => done()));
+        clearTimeout(cutOff);
         await new Promise<void>((done) => {
           server.close(() => done());
           server.closeAllConnections();

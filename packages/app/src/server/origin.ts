@@ -41,3 +41,24 @@ export function isOwnOrigin(origin: string | undefined, port: number, hostnames:
   const urlPort = url.port === "" ? 80 : Number(url.port);
   return urlPort === port && hostnames.has(url.hostname.toLowerCase()) && url.origin === origin.toLowerCase();
 }
+
+/**
+ * The origin `text` names (`https://app.example.com`, `http://host:8080`), in the form browsers
+ * send it: scheme, host and port only. Throws with a hint for anything else (a path, a wildcard).
+ */
+export function normalizeOrigin(text: string): string {
+  const example = "e.g. https://app.example.com or http://intranet:8080";
+  if (text.includes("*")) throw new TypeError(`${JSON.stringify(text)} is not an origin: wildcards are not accepted; list each origin (${example}).`);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new TypeError(`${JSON.stringify(text)} is not an origin; write its scheme, host and port (${example}).`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new TypeError(`${JSON.stringify(text)} is not an http(s) origin (${example}).`);
+  const bare = url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+  if (!bare || !/^[a-z][a-z0-9+.-]*:\/\/[^/?#]+\/?$/i.test(text)) {
+    throw new TypeError(`${JSON.stringify(text)} is not an origin: give the scheme, host and port only, without a path (${url.origin}).`);
+  }
+  return url.origin;
+}
