@@ -180,16 +180,23 @@ export class ClearedWhileComputingError extends CacheResourceError {
   }
 }
 
-/** A session ended (`endSession`) while a value was being computed for it. */
+/**
+ * A session ended (`endSession`) while a value was being computed for it, or before code still
+ * running for it called a session-scoped function.
+ */
 export class SessionEndedError extends CacheResourceError {
   override name = "SessionEndedError";
   readonly functionName: string;
   readonly sessionId: string;
-  constructor(functionName: string, sessionId: string) {
+  constructor(functionName: string, sessionId: string, during: "computing" | "call" = "computing") {
     super(
-      `Session "${sessionId}" ended while \`${functionName}()\` was computing a value for it, so the value was ` +
-        `released instead of stored (storing it would keep an ended session alive). Calls in a new session ` +
-        `compute it again.`,
+      during === "computing"
+        ? `Session "${sessionId}" ended while \`${functionName}()\` was computing a value for it, so the value was ` +
+            `released instead of stored (storing it would keep an ended session alive). Calls in a new session ` +
+            `compute it again.`
+        : `Session "${sessionId}" has ended, so \`${functionName}()\` (scope "session") cannot store a value for it: ` +
+            `nothing would ever release it. The call came from code still running for the ended session (work ` +
+            `that was awaiting when the session ended, say); calls in a new session work as usual.`,
     );
     this.functionName = functionName;
     this.sessionId = sessionId;

@@ -12,6 +12,7 @@ import { createKeyer } from "../keys/keyer.js";
 import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
 import { callerSite, identify, type CallSite } from "../registry/identity.js";
 import { liveCaches, registerCache, registry, warnRedefinition } from "../registry/registry.js";
+import { markSessionEnded } from "../session/session.js";
 
 /**
  * A cached function: the original signature (sync stays sync, a Promise stays a Promise of the
@@ -224,5 +225,6 @@ export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as C
  * socket.on("close", () => endSession(socket.id));
  */
 export function endSession(sessionId: string): Promise<void> {
+  markSessionEnded(sessionId);
   return settleEach(liveCaches().map((cache) => cache.endSession(sessionId)));
 }

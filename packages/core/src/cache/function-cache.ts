@@ -15,7 +15,7 @@ import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
 import type { Keyer, ValueKey } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
-import { currentSessionId, runInSessionOrNone } from "../session/session.js";
+import { currentSession, currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
 import { acquireLease, drainOf, LeaseCount, releaseAfterLeases, takeLease, type Lease } from "./leases.js";
 import { isThenable, settleAll } from "./settle.js";
@@ -848,8 +848,12 @@ export class FunctionCache {
 
   #storeForCall(): Store {
     if (this.#options.scope === "global") return this.#global;
-    const sessionId = currentSessionId();
-    if (sessionId === undefined) throw new NoSessionError(this.displayName);
+    const session = currentSession();
+    if (session === undefined) throw new NoSessionError(this.displayName);
+    // Code still running for an ended session (a page run awaiting when its tab closed) would
+    // store a value under it that nothing releases.
+    if (session.ended) throw new SessionEndedError(this.displayName, session.id, "call");
+    const sessionId = session.id;
     let store = this.#sessions.get(sessionId);
     if (store === undefined) this.#sessions.set(sessionId, (store = newStore(sessionId)));
     return store;

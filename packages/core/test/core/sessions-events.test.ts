@@ -5,6 +5,7 @@ import {
   endSession,
   NoSessionError,
   runInSession,
+  SessionEndedError,
   type CacheEvent,
   type ReleaseReason,
 } from "../../src/index.js";
@@ -84,6 +85,32 @@ describe("scope: session", () => {
     ]);
     assert.equal(inSession("bob", "eu"), bob);
     await endSession("nobody"); // unknown sessions are fine
+  });
+
+  test("code still running for an ended session stores nothing more for it; the id can be used again", async () => {
+    const released: number[] = [];
+    let made = 0;
+    const get = cacheResource(() => ({ n: ++made }), { name: unique("late"), scope: "session", onRelease: (v) => void released.push(v.n) });
+    const go = deferred();
+    const late = runInSession("tab", async () => {
+      get();
+      await go.promise; // the tab closes meanwhile
+      return get();
+    });
+    await flush();
+    await endSession("tab");
+    assert.deepEqual(released, [1]);
+    go.resolve();
+    await assert.rejects(late, (error: unknown) => {
+      assert.ok(error instanceof SessionEndedError);
+      assert.match((error as Error).message, /has ended, so `.*\(\)` \(scope "session"\) cannot store a value/);
+      return true;
+    });
+    assert.equal(made, 1, "nothing was made for the ended session");
+    // A new run in a session with the same id is a new session.
+    assert.deepEqual(runInSession("tab", () => get()), { n: 2 });
+    await endSession("tab");
+    assert.deepEqual(released, [1, 2]);
   });
 
   test("clear() inside a session clears that session; outside, every session", async () => {
