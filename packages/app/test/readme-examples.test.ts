@@ -197,6 +197,25 @@ export function commandsInCachedFunctions() {
   void loadModel;
 }
 
+export async function leasesAndShutdown(url: string, server: { close(): void }) {
+  const getDb = cacheResource(async (dbUrl: string) => new Pool({ url: dbUrl }), { onRelease: (pool) => pool.end() });
+  const getConfig = cacheResource((env: string) => ({ env }));
+  {
+    await using lease = await getDb.acquire(url); // async function: Promise<Lease>
+    using cfg = getConfig.acquire("prod"); // sync function: a Lease, at once
+    void lease.value;
+    lease.release();
+    void cfg;
+  }
+  cacheResource.releaseOnExit();
+  server.close();
+  await cacheResource.shutdown({ timeout: "10s" });
+  // Options examples.
+  const openDb = (path: string) => ({ path, async [Symbol.asyncDispose]() {} });
+  cacheResource(openDb, { onRelease: "dispose" });
+  cacheResource(connect, { onRelease: (pool) => pool.end(), drainTimeout: "2m" });
+}
+
 test("README examples type-check (checked by tsc, not run)", () => {
   assert.ok(true);
 });
