@@ -43,8 +43,9 @@ export type CachedFunction<F extends AnyFunction> = F & {
 };
 
 /** What `fn.acquire()` returns: a {@link Lease} for sync functions, a Promise of one for async ones. */
-export type AcquireResult<F extends AnyFunction> =
-  ReturnType<F> extends PromiseLike<infer V> ? Promise<Lease<V>> : Lease<ReturnType<F>>;
+export type AcquireResult<F extends AnyFunction> = LeaseOf<ReturnType<F>>;
+/** Distributes over a union return type (`T | Promise<T>` gives `Lease<T> | Promise<Lease<T>>`). */
+type LeaseOf<R> = R extends PromiseLike<infer V> ? Promise<Lease<V>> : Lease<R>;
 
 /** What `cacheResource(options)` returns: wraps a function, or decorates a class method. */
 export interface CacheDecorator {

@@ -12,11 +12,15 @@
  * - a `clear` promise always settles, never rejects, and with a hook that never settles it settles
  *   after the bounded wait, driven by the cache's clock;
  * - a failing hook is reported (one warning per failed release).
+ *
+ * The same paths with a lease on the removed value (open, released before, released after, never
+ * released): lease-matrix.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   cacheResource,
+  CacheShutdownError,
   currentSessionId,
   FunctionIdentityError,
   endSession,
@@ -26,6 +30,7 @@ import {
   type CacheOptions,
   type ReleaseReason,
 } from "../../src/index.js";
+import { forgetShutdown } from "../../src/lifecycle/shutdown-state.js";
 import { deferred, flush, ManualClock } from "../support/manual-clock.js";
 import { assertNoUnhandledSince, installGuards, unhandled, warnings } from "./guards.js";
 
@@ -79,6 +84,8 @@ interface Removal {
   readonly done?: Promise<void>;
   /** The removal's promise must still be pending while a hanging hook runs. */
   readonly awaitsHook?: boolean;
+  /** Runs once the removal has settled (shutdown: let the process cache again for the rest of the cell). */
+  readonly after?: () => void;
 }
 
 interface Path {
@@ -97,6 +104,8 @@ interface Path {
    * runs while its definition is being replaced cannot cache through the old definition).
    */
   readonly reentryRefusedWith?: new (...args: never[]) => Error;
+  /** How many of the hook's two calls are refused (the default, 2: both). */
+  readonly reentryRefusals?: number;
   /** Creates the victim (and the sibling, in the order the path needs) and removes the victim. */
   run(cell: Cell): Promise<Removal>;
 }
@@ -555,6 +564,36 @@ const PATHS: Path[] = [
     },
   },
   {
+    name: "shutdown",
+    body: "sync",
+    options: {},
+    reason: "shutdown",
+    // The hook's call of the sibling is still a hit (shutdown releases it next); recreating the
+    // released key is refused: nothing is computed once shutdown has started.
+    reentryRefusedWith: CacheShutdownError,
+    reentryRefusals: 1,
+    siblingSurvives: never,
+    otherSurvives: false,
+    async run(cell) {
+      const victim = await victimAndSibling(cell);
+      return { victim, done: cacheResource.shutdown({ clock: cell.clock }), awaitsHook: true, after: forgetShutdown };
+    },
+  },
+  {
+    name: "shutdown (async)",
+    body: "async",
+    options: {},
+    reason: "shutdown",
+    reentryRefusedWith: CacheShutdownError,
+    reentryRefusals: 1,
+    siblingSurvives: never,
+    otherSurvives: false,
+    async run(cell) {
+      const victim = await victimAndSibling(cell);
+      return { victim, done: cacheResource.shutdown({ clock: cell.clock }), awaitsHook: true, after: forgetShutdown };
+    },
+  },
+  {
     name: "background refresh",
     body: "async",
     options: { ttl: TTL_S, refreshMode: "background" },
@@ -687,6 +726,7 @@ for (const path of PATHS) {
       } finally {
         // Whatever happened, leave nothing behind for the next cells (a global clear reaches
         // every cache in the process).
+        forgetShutdown();
         const sessions = [cell.victimSlot.session, cell.sibling.session].filter((s) => s !== undefined);
         void cell.get.clear();
         void cell.other.clear();
@@ -702,8 +742,9 @@ async function runCell(cell: Cell, unhandledMark: number, warningMark: number): 
   const { path, behaviour } = cell;
   const bystander = cell.other("o");
 
-  const { victim, done, awaitsHook } = await path.run(cell);
+  const { victim, done, awaitsHook, after } = await path.run(cell);
   await cell.settle(done, `the ${path.name} promise`, awaitsHook);
+  after?.();
 
   // The removed value: released exactly once, for the path's reason.
   assert.equal(cell.releases.get(victim), 1, `${victim} released exactly once`);
@@ -744,7 +785,7 @@ async function runCell(cell: Cell, unhandledMark: number, warningMark: number): 
   assert.deepEqual(wrongCounts, [], "every value ever created is released exactly once");
   assert.deepEqual(cell.problems, [], "no caller got a released value; no value was released twice");
   if (path.reentryRefusedWith !== undefined && behaviour === "re-enters (call)") {
-    assert.equal(cell.refusedReentries.length, 2, "both calls from the hook were refused with a clear error");
+    assert.equal(cell.refusedReentries.length, path.reentryRefusals ?? 2, "the calls from the hook were refused with a clear error");
   }
   assertNoUnhandledSince(unhandledMark);
 
@@ -756,6 +797,6 @@ async function runCell(cell: Cell, unhandledMark: number, warningMark: number): 
 }
 
 test("the matrix covers every path × behaviour", () => {
-  assert.equal(PATHS.length * BEHAVIOURS.length, 144);
+  assert.equal(PATHS.length * BEHAVIOURS.length, 156);
   assert.equal(new Set(PATHS.map((p) => p.name)).size, PATHS.length);
 });

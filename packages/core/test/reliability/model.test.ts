@@ -1,9 +1,11 @@
 /**
- * Model-based tests: random sequences of calls, clears, clock moves, validate flips and session
- * ends, run against the real cache and against a small reference model (a Map per store with
- * explicit expiry times and recency order). After every step the cache must agree with the model
- * on what callers see (hit or computation, and the identity of the returned object), on which
- * values were released and why, and on how many entries it holds.
+ * Model-based tests: random sequences of calls, leases (`acquire` and their release), clears, clock
+ * moves, validate flips and session ends, run against the real cache and against a small reference
+ * model (a Map per store with explicit expiry times and recency order, and the open leases per
+ * value). After every step the cache must agree with the model on what callers see (hit or
+ * computation, and the identity of the returned object), on which values were released and why
+ * (a removed value with open leases only when its last lease ends or its drain timeout passes),
+ * on whether each clear / endSession promise has settled, and on how many entries it holds.
  *
  * Bounded in `npm test` (200 sequences); `MODEL_RUNS=5000 node --import tsx --test
  * test/reliability/model.test.ts` runs more. A failure prints the shrunk sequence and its seed.
@@ -11,7 +13,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { cacheResource, currentSessionId, endSession, runInSession, type CachedFunction, type CacheOptions, type ReleaseReason } from "../../src/index.js";
+import {
+  cacheResource,
+  currentSessionId,
+  endSession,
+  runInSession,
+  type CachedFunction,
+  type CacheOptions,
+  type Lease,
+  type ReleaseReason,
+} from "../../src/index.js";
 import { flush, ManualClock } from "../support/manual-clock.js";
 import { assertNoUnhandledSince, installGuards, unhandled } from "./guards.js";
 
@@ -21,6 +32,8 @@ const RUNS = Number(process.env.MODEL_RUNS ?? 200);
 const KEYS = ["a", "b", "c", "d"] as const;
 const SESSIONS = ["s1", "s2"] as const;
 const FUNCTIONS = 2;
+/** `drainTimeout` of every function, in ms. */
+const DRAIN_MS = 3_000;
 
 interface FnConfig {
   readonly async: boolean;
@@ -33,6 +46,8 @@ interface FnConfig {
 
 type Op =
   | { readonly type: "call"; readonly fn: number; readonly key: string; readonly session: string }
+  | { readonly type: "acquire"; readonly fn: number; readonly key: string; readonly session: string }
+  | { readonly type: "releaseLease"; readonly index: number }
   | { readonly type: "callTwice"; readonly fn: number; readonly key: string; readonly session: string }
   | { readonly type: "callThenClear"; readonly fn: number; readonly key: string; readonly session: string }
   | { readonly type: "clearKey"; readonly fn: number; readonly key: string; readonly session: string | null }
@@ -96,6 +111,7 @@ class Real {
         scope: cfg.scope,
         maxEntries: cfg.maxEntries,
         ttl: cfg.ttl,
+        drainTimeout: DRAIN_MS / 1000,
         onRelease: (value: Val, reason: ReleaseReason) => {
           if (value.closed) this.problems.push(`${value} released twice`);
           value.closed = true;
@@ -107,19 +123,36 @@ class Real {
     });
   }
 
+  /** Leases taken by `acquire` steps and not released yet, oldest first. */
+  readonly leases: Lease<Val>[] = [];
+
   /** One call; resolves to the value or to the error. */
   call(fn: number, key: string, session: string): Promise<{ value: Val } | { error: unknown }> {
-    let out: Val | Promise<Val>;
-    try {
-      out = runInSession(session, () => this.fns[fn]!(key));
-    } catch (error) {
-      return Promise.resolve({ error });
-    }
-    return Promise.resolve(out).then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
+    return settle(() => runInSession(session, () => this.fns[fn]!(key)));
   }
+
+  /** One `acquire`; the lease is kept in {@link Real.leases}. */
+  acquire(fn: number, key: string, session: string): Promise<{ value: Val } | { error: unknown }> {
+    return settle(() => runInSession(session, () => this.fns[fn]!.acquire(key))).then((got) => {
+      if (!("value" in got)) return got;
+      this.leases.push(got.value);
+      return { value: got.value.value };
+    });
+  }
+}
+
+/** Resolves to what `run` returned (awaited) or to what it threw. */
+function settle<T>(run: () => T | Promise<T>): Promise<{ value: T } | { error: unknown }> {
+  let out: T | Promise<T>;
+  try {
+    out = run();
+  } catch (error) {
+    return Promise.resolve({ error });
+  }
+  return Promise.resolve(out).then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 }
 
 interface ModelEntry {
@@ -135,6 +168,10 @@ class Model {
   /** `fn@session` (session empty for global functions) → key → entry. */
   readonly stores = new Map<string, Map<string, ModelEntry>>();
   released: (readonly [Val, ReleaseReason])[] = [];
+  /** Open leases per value. */
+  readonly leases = new Map<Val, number>();
+  /** Removed values waiting for their last lease: why they were removed and when the drain times out. */
+  readonly draining = new Map<Val, { readonly reason: ReleaseReason; readonly deadline: number }>();
 
   constructor(readonly configs: readonly FnConfig[]) {}
 
@@ -155,11 +192,27 @@ class Model {
     return [...this.stores.entries()].filter(([id]) => id.startsWith(`${fn}@`)).map(([, store]) => store);
   }
 
-  release(store: Map<string, ModelEntry>, key: string, reason: ReleaseReason): void {
+  /** Removes the entry; its value is released now, or once its leases end (removed at `at`). */
+  release(store: Map<string, ModelEntry>, key: string, reason: ReleaseReason, at = this.now): void {
     const entry = store.get(key);
     if (entry === undefined) return;
     store.delete(key);
-    this.released.push([entry.value, reason]);
+    if ((this.leases.get(entry.value) ?? 0) > 0) this.draining.set(entry.value, { reason, deadline: at + DRAIN_MS });
+    else this.released.push([entry.value, reason]);
+  }
+
+  lease(value: Val): void {
+    this.leases.set(value, (this.leases.get(value) ?? 0) + 1);
+  }
+
+  endLease(value: Val): void {
+    const open = this.leases.get(value)! - 1;
+    this.leases.set(value, open);
+    const drain = this.draining.get(value);
+    if (open === 0 && drain !== undefined) {
+      this.draining.delete(value);
+      this.released.push([value, drain.reason]);
+    }
   }
 
   /** What a call finds: a hit (recency refreshed), a miss, or validate's error. */
@@ -196,10 +249,18 @@ class Model {
     }
   }
 
-  /** Timers: every entry whose expiry has passed is released. */
-  expireDue(): void {
+  /**
+   * Timers, as the clock moves from `from` to `now`: every entry whose expiry has passed is removed
+   * (at its expiry, or at `from` when its timer was late), then every drain that timed out.
+   */
+  expireDue(from = this.now): void {
     for (const store of this.stores.values()) {
-      for (const [key, entry] of [...store]) if (this.now >= entry.expiresAt) this.release(store, key, "expired");
+      for (const [key, entry] of [...store]) if (this.now >= entry.expiresAt) this.release(store, key, "expired", Math.max(from, entry.expiresAt));
+    }
+    for (const [value, drain] of [...this.draining]) {
+      if (this.now < drain.deadline) continue;
+      this.draining.delete(value);
+      this.released.push([value, drain.reason]);
     }
   }
 
@@ -228,6 +289,8 @@ const msArb = fc.oneof(fc.constantFrom(0, 1_000, 2_000, 5_000), fc.integer({ min
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 10, arbitrary: fc.record({ type: fc.constant("call" as const), fn: fnArb, key: keyArb, session: sessionArb }) },
+  { weight: 4, arbitrary: fc.record({ type: fc.constant("acquire" as const), fn: fnArb, key: keyArb, session: sessionArb }) },
+  { weight: 3, arbitrary: fc.record({ type: fc.constant("releaseLease" as const), index: fc.nat({ max: 20 }) }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("callTwice" as const), fn: fnArb, key: keyArb, session: sessionArb }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("callThenClear" as const), fn: fnArb, key: keyArb, session: sessionArb }) },
   { weight: 2, arbitrary: fc.record({ type: fc.constant("clearKey" as const), fn: fnArb, key: keyArb, session: fc.option(sessionArb, { nil: null }) }) },
@@ -288,16 +351,44 @@ async function runSequence(configs: readonly FnConfig[], ops: readonly Op[]): Pr
     return value;
   };
 
+  /**
+   * A clear's (or endSession's) promise: settled by the end of the step unless the step left a
+   * removed value waiting for its leases (then it settles with that release, in a later step).
+   */
+  const expectSettled = async (step: string, promise: Promise<void>, drainsBefore: ReadonlySet<Val>): Promise<void> => {
+    let settled = false;
+    void promise.then(() => (settled = true));
+    await flush();
+    const waits = [...model.draining.keys()].some((value) => !drainsBefore.has(value));
+    assert.equal(settled, !waits, `${step}: the promise ${waits ? "waits for the leased values it removed" : "settles"}`);
+  };
+
   for (const [index, op] of ops.entries()) {
     const step = `step ${index} ${JSON.stringify(op)}`;
     const releasedBefore = real.released.length;
     const createdBefore = real.created.length;
+    const drainsBefore = new Set(model.draining.keys());
     model.released = [];
     switch (op.type) {
       case "call": {
         const s = session(op.session);
         const outcome = model.lookup(op.fn, op.key, s);
         expectCall(step, op.fn, op.key, s, outcome, await real.call(op.fn, op.key, s), createdBefore);
+        break;
+      }
+      case "acquire": {
+        const s = session(op.session);
+        const outcome = model.lookup(op.fn, op.key, s);
+        const value = expectCall(step, op.fn, op.key, s, outcome, await real.acquire(op.fn, op.key, s), createdBefore);
+        if (value !== undefined) model.lease(value);
+        break;
+      }
+      case "releaseLease": {
+        if (real.leases.length === 0) break;
+        const [lease] = real.leases.splice(op.index % real.leases.length, 1);
+        lease!.release();
+        if (op.index % 2 === 1) lease!.release(); // idempotent
+        model.endLease(lease!.value);
         break;
       }
       case "callTwice": {
@@ -350,24 +441,25 @@ async function runSequence(configs: readonly FnConfig[], ops: readonly Op[]): Pr
         const s = op.session === null ? null : session(op.session);
         for (const store of model.storesFor(op.fn, s)) model.release(store, op.key, "clear");
         const fn = real.fns[op.fn]!;
-        await (s === null ? fn.clear(op.key) : runInSession(s, () => fn.clear(op.key)));
+        await expectSettled(step, s === null ? fn.clear(op.key) : runInSession(s, () => fn.clear(op.key)), drainsBefore);
         break;
       }
       case "clearFn": {
         const s = op.session === null ? null : session(op.session);
         for (const store of model.storesFor(op.fn, s)) for (const key of [...store.keys()]) model.release(store, key, "clear");
         const fn = real.fns[op.fn]!;
-        await (s === null ? fn.clear() : runInSession(s, () => fn.clear()));
+        await expectSettled(step, s === null ? fn.clear() : runInSession(s, () => fn.clear()), drainsBefore);
         break;
       }
       case "clearAll": {
         for (const store of model.stores.values()) for (const key of [...store.keys()]) model.release(store, key, "clear-all");
-        await cacheResource.clear();
+        await expectSettled(step, cacheResource.clear(), drainsBefore);
         break;
       }
       case "advance": {
+        const from = model.now;
         model.now += op.ms;
-        model.expireDue();
+        model.expireDue(from);
         real.clock.advance(op.ms);
         break;
       }
@@ -390,7 +482,7 @@ async function runSequence(configs: readonly FnConfig[], ops: readonly Op[]): Pr
           for (const key of [...store.keys()]) model.release(store, key, "session-end");
           model.stores.delete(`${fn}@${s}`);
         }
-        await endSession(s);
+        await expectSettled(step, endSession(s), drainsBefore);
         break;
       }
     }
@@ -406,7 +498,9 @@ async function runSequence(configs: readonly FnConfig[], ops: readonly Op[]): Pr
     assert.deepEqual(real.problems, [], step);
   }
 
-  // Cleanup: clear everything; then every value ever created has been released exactly once.
+  // Cleanup: end the leases, clear everything; then every value ever created has been released
+  // exactly once.
+  for (const lease of real.leases.splice(0)) lease.release();
   for (const fn of real.fns) await fn.clear();
   await flush();
   const counts = new Map<Val, number>();
@@ -448,4 +542,22 @@ test("the model agrees with hand-written expectations (the model itself can fail
   model.insert(1, "a", "s1", d);
   assert.equal(model.size(1), 1);
   assert.equal(model.storesFor(1, "s2")[0]!.size, 0, "another session's store is empty");
+  // Leases: a removed leased value waits for its last lease, or for its drain timeout.
+  const [e, f] = [v(0, "e"), v(0, "f")];
+  model.insert(0, "e", "s", e);
+  model.insert(0, "f", "s", f);
+  model.lease(e);
+  model.lease(e);
+  model.lease(f);
+  model.released = [];
+  for (const store of model.storesFor(0, null)) for (const key of [...store.keys()]) model.release(store, key, "clear");
+  assert.deepEqual(model.released, []);
+  model.endLease(e);
+  assert.deepEqual(model.released, []);
+  model.endLease(e);
+  assert.deepEqual(model.released, [[e, "clear"]]);
+  const from = model.now;
+  model.now += DRAIN_MS;
+  model.expireDue(from);
+  assert.deepEqual(model.released, [[e, "clear"], [f, "clear"]], "the drain timed out");
 });
