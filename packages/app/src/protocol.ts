@@ -31,14 +31,6 @@ export type WidgetKind =
   | "fileUploader"
   | "cameraInput";
 
-/** An uploaded file as it travels on the wire (content in base64). */
-export interface WireFile {
-  readonly name: string;
-  readonly type: string;
-  readonly size: number;
-  readonly base64: string;
-}
-
 /** What a widget shows and its current value, in wire form. */
 export type WidgetElement = {
   readonly kind: "widget";
@@ -120,6 +112,11 @@ export function isBlock(element: Element): element is BlockElement {
 
 /** Server → page. */
 export type ServerMessage =
+  /**
+   * First message on a socket: the token that lets this page upload files into its session
+   * (`POST /upload`, see server/uploads.ts). Files never travel over the socket.
+   */
+  | { readonly type: "hello"; readonly uploadToken: string }
   /** A run started; deltas of older runs are ignored from now on. */
   | { readonly type: "runStarted"; readonly runId: number }
   | { readonly type: "delta"; readonly runId: number; readonly path: readonly number[]; readonly element: Element }
@@ -155,7 +152,7 @@ export type ClientMessage =
   | { readonly type: "rerun" };
 
 /** A widget value on the wire. */
-export type WireValue = boolean | number | string | null | WireFile;
+export type WireValue = boolean | number | string | null;
 
 /** Path of a block as a string key (`[0, 3, 1]` → `"0.3.1"`). */
 export function pathKey(path: readonly number[]): string {

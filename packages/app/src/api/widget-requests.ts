@@ -98,14 +98,17 @@ export interface FileOptions extends WidgetOptions {
   /** Accepted extensions or MIME types, e.g. `"csv"`, `[".png", "image/jpeg"]`. */
   type?: string | readonly string[];
   /**
-   * Largest file accepted, in bytes. Files travel over the page's socket, so the runtime caps it.
-   * @default 512 KiB
+   * Largest file accepted, in bytes. The page refuses a larger file before sending it and the
+   * server refuses it while it arrives, both with a message under the widget; the session goes on.
+   * An accepted file is held in the server's memory while the widget shows it.
+   * @default 10 MiB
+   * @example st.fileUploader("Data", { type: "csv", maxBytes: 50 * 1024 * 1024 })
    */
   maxBytes?: number;
 }
 
-/** Largest file an uploader accepts unless told otherwise (files travel over the socket). */
-export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024;
+/** Largest file an uploader accepts unless told otherwise. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** For widgets whose server value is what the script sees. */
 export const plainCodec: WidgetCodec = {
@@ -197,7 +200,7 @@ export function fileRequest(label: string, options: FileOptions): WidgetRequest 
     kind: "fileUploader",
     ...common("fileUploader", label, options),
     accept: acceptList(options.type),
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxBytes: maxBytesOf("fileUploader", options.maxBytes),
   };
 }
 
@@ -206,6 +209,14 @@ export function cameraRequest(label: string, options: Omit<FileOptions, "type">)
     kind: "cameraInput",
     ...common("cameraInput", label, options),
     accept: ["image/*"],
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    maxBytes: maxBytesOf("cameraInput", options.maxBytes),
   };
+}
+
+function maxBytesOf(command: string, maxBytes: number | undefined): number {
+  if (maxBytes === undefined) return DEFAULT_MAX_UPLOAD_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new RangeError(`st.${command}: \`maxBytes\` must be a positive whole number of bytes, e.g. 5 * 1024 * 1024 for 5 MiB; got ${String(maxBytes)}.`);
+  }
+  return maxBytes;
 }

@@ -22,9 +22,23 @@ function start(): void {
   const send = (message: ClientMessage): void => {
     if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
   };
+  /** This socket's permission to upload into its session (the `hello` message). */
+  let uploadToken = "";
+  const upload = async (id: string, file: File): Promise<string | undefined> => {
+    try {
+      const response = await fetch(`/upload?widget=${encodeURIComponent(id)}`, {
+        method: "POST",
+        headers: { "x-upload-token": uploadToken, "x-file-name": encodeURIComponent(file.name), "content-type": file.type || "application/octet-stream" },
+        body: file,
+      });
+      return response.ok ? undefined : (await response.text()) || `Upload failed (${response.status}).`;
+    } catch (error) {
+      return `Upload failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
   const tree = new PageTree(
     [document.getElementById("main-root") as HTMLElement, document.getElementById("sidebar-root") as HTMLElement],
-    (id, value) => send({ type: "widget", id, value }),
+    { send: (id, value) => send({ type: "widget", id, value }), upload },
   );
 
   const clearRunTimers = (): void => {
@@ -34,6 +48,9 @@ function start(): void {
 
   const handle = (message: ServerMessage): void => {
     switch (message.type) {
+      case "hello":
+        uploadToken = message.uploadToken;
+        break;
       case "runStarted":
         tree.startRun(message.runId);
         clearRunTimers();

@@ -1,6 +1,6 @@
 import { isBlock, pathKey, type Element, type WidgetElement } from "../protocol.js";
 import { renderBlock, renderLeaf } from "./render.js";
-import { createWidget, type SendValue, type WidgetView } from "./widgets.js";
+import { createWidget, type WidgetActions, type WidgetView } from "./widgets.js";
 
 /**
  * The page as a tree of blocks mirroring the server's paths. A delta puts an element at a path:
@@ -38,12 +38,12 @@ function signature(element: Element): string {
 /** The page's element tree. */
 export class PageTree {
   readonly #roots: Block[];
-  readonly #send: SendValue;
+  readonly #actions: WidgetActions;
   #runId = 0;
 
-  constructor(roots: HTMLElement[], send: SendValue) {
+  constructor(roots: HTMLElement[], actions: WidgetActions) {
     this.#roots = roots.map((host) => ({ host, children: [] }));
-    this.#send = send;
+    this.#actions = actions;
   }
 
   /** A new run started: its deltas are the ones applied from now on. */
@@ -124,7 +124,7 @@ export class PageTree {
       node.el = el;
       node.blocks = hosts.map((host) => ({ host, children: [] }));
     } else if (element.kind === "widget") {
-      node.widget = createWidget(element, this.#send);
+      node.widget = createWidget(element, this.#actions);
       node.widget.update(element);
       node.el = node.widget.el;
     } else {

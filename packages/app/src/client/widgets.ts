@@ -1,6 +1,7 @@
 import type { WidgetElement, WireValue } from "../protocol.js";
 import { h } from "./render.js";
 import { codePointCount, cutToCodePoints } from "../widgets/code-points.js";
+import { formatBytes, tooLargeMessage } from "../widgets/format-bytes.js";
 
 /**
  * Widgets → DOM, and user input → messages. A widget keeps its DOM node across reruns (the tree
@@ -11,6 +12,15 @@ import { codePointCount, cutToCodePoints } from "../widgets/code-points.js";
 /** Sends a widget's new value to the server. */
 export type SendValue = (id: string, value: WireValue) => void;
 
+/** Uploads a file for a widget; resolves to what went wrong, or `undefined` once it arrived. */
+export type UploadFile = (id: string, file: File) => Promise<string | undefined>;
+
+/** What widgets do to the server. */
+export interface WidgetActions {
+  readonly send: SendValue;
+  readonly upload: UploadFile;
+}
+
 /** A widget on the page. */
 export interface WidgetView {
   readonly el: HTMLElement;
@@ -18,7 +28,8 @@ export interface WidgetView {
 }
 
 /** Builds the view of a widget. */
-export function createWidget(element: WidgetElement, send: SendValue): WidgetView {
+export function createWidget(element: WidgetElement, actions: WidgetActions): WidgetView {
+  const send = actions.send;
   const domId = `w-${element.id}`;
   const box = h("div", `widget widget-${element.widget}`);
   box.dataset.widget = element.widget;
@@ -250,11 +261,11 @@ export function createWidget(element: WidgetElement, send: SendValue): WidgetVie
     }
     case "fileUploader":
     case "cameraInput":
-      return fileWidget(element, send, box, label(domId), domId);
+      return fileWidget(element, actions, box, label(domId), domId);
   }
 }
 
-function fileWidget(element: WidgetElement, send: SendValue, box: HTMLElement, title: HTMLElement, domId: string): WidgetView {
+function fileWidget(element: WidgetElement, actions: WidgetActions, box: HTMLElement, title: HTMLElement, domId: string): WidgetView {
   const input = h("input");
   input.type = "file";
   input.id = domId;
@@ -263,27 +274,32 @@ function fileWidget(element: WidgetElement, send: SendValue, box: HTMLElement, t
   const remove = h("button", "btn", "Remove");
   remove.type = "button";
   const problem = h("div", "widget-problem");
+  problem.setAttribute("role", "alert");
   const row = h("div", "file-row");
   row.append(input, name, remove);
   box.append(title, row, problem);
   let maxBytes = 0;
-  remove.addEventListener("click", () => send(element.id, null));
+  remove.addEventListener("click", () => actions.send(element.id, null));
   input.addEventListener("change", () => {
     const file = input.files?.[0];
     problem.textContent = "";
     if (file === undefined) return;
     if (file.size > maxBytes) {
-      problem.textContent = `${file.name} is larger than ${Math.floor(maxBytes / 1024)} KiB.`;
+      // The server refuses it too; saying so here saves sending it.
+      problem.textContent = tooLargeMessage(file.name, maxBytes);
       input.value = "";
       return;
     }
-    const reader = new FileReader();
-    reader.addEventListener("load", () => {
-      const url = String(reader.result);
-      send(element.id, { name: file.name, type: file.type, size: file.size, base64: url.slice(url.indexOf(",") + 1) });
+    name.textContent = `Uploading ${file.name}…`;
+    input.disabled = true;
+    void actions.upload(element.id, file).then((failure) => {
+      input.disabled = false;
       input.value = "";
+      if (failure !== undefined) {
+        problem.textContent = failure;
+        name.textContent = "";
+      }
     });
-    reader.readAsDataURL(file);
   });
   return {
     el: box,
@@ -296,8 +312,4 @@ function fileWidget(element: WidgetElement, send: SendValue, box: HTMLElement, t
       remove.hidden = e.value === null;
     },
   };
-}
-
-function formatBytes(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }

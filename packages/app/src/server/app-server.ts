@@ -17,6 +17,7 @@ import { CloseCode, parseClientMessage } from "./messages.js";
 import { isOwnOrigin, normalizeOrigin, ownHostnames } from "./origin.js";
 import { Outbox } from "./outbox.js";
 import { TokenBucket } from "./rate-limit.js";
+import { handleUpload, UploadTokens } from "./uploads.js";
 import { AppSession } from "./session.js";
 
 /** Options of {@link startAppServer}. */
@@ -45,7 +46,8 @@ export interface AppServerOptions {
    */
   sessionGraceMs?: number;
   /**
-   * Largest message the page may send, in bytes (file uploads travel in messages).
+   * Largest message the page may send, in bytes (files do not travel in messages: they are
+   * uploaded over HTTP, up to each uploader's `maxBytes`).
    * @default 1 MiB
    */
   maxMessageBytes?: number;
@@ -128,7 +130,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   await loader.load();
   if (options.watch ?? true) loader.watch();
 
-  const server = createServer(createRequestHandler(assets, titleFor(file)));
+  const uploads = new UploadTokens();
+  const allowedOrigin = (origin: string | undefined): boolean => isOwnOrigin(origin, port, hostnames, extraOrigins);
+  const server = createServer(createRequestHandler(assets, titleFor(file), (req, res) => handleUpload(req, res, uploads, allowedOrigin)));
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
   let port = 0;
   let hostnames = new Set<string>();
@@ -136,7 +140,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     if ((req.url ?? "").split("?")[0] !== "/ws") return refuse(socket, 404, "Not Found");
-    if (!isOwnOrigin(req.headers.origin, port, hostnames, extraOrigins)) return refuse(socket, 403, "Forbidden");
+    if (!allowedOrigin(req.headers.origin)) return refuse(socket, 403, "Forbidden");
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
@@ -178,11 +182,21 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     let shutTimer: NodeJS.Timeout | undefined;
     const shut = (code?: number, reason?: string): void => {
       if (shutTimer !== undefined) return;
+      uploads.revoke(uploadToken);
       session.disconnect();
       if (code !== undefined) ws.close(code, reason);
       shutTimer = setTimeout(() => ws.terminate(), DEFAULTS.closeHandshakeMs);
       shutTimer.unref();
     };
+
+    // Files come over HTTP, authorized by this token (server/uploads.ts), and count against the
+    // same rate limit as messages.
+    const uploadToken = uploads.issue({
+      uploadLimit: (id) => session.uploadLimit(id),
+      receiveFile: (id, upload) => session.receiveFile(id, upload),
+      takeToken: () => bucket.take(),
+    });
+    send({ type: "hello", uploadToken });
 
     ws.on("message", (data, isBinary) => {
       if (shutTimer !== undefined) return;
@@ -196,6 +210,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     // now would reset the connection under it, and the page would see 1006 instead.
     ws.on("error", () => shut());
     ws.on("close", () => {
+      uploads.revoke(uploadToken);
       clearTimeout(shutTimer);
       clearInterval(heartbeat);
       sessions.delete(ws);

@@ -3,8 +3,8 @@ import type { ClientAssets } from "./client-bundle.js";
 import { escapeHtml } from "../elements/markdown.js";
 
 /**
- * The page, its two assets and a health check. Nothing else is served: no directory listing, no
- * user files. Headers keep the page from being framed or sniffed, and the content security policy
+ * The page, its two assets, a health check and the upload endpoint (server/uploads.ts). Nothing
+ * else is served: no directory listing, no user files. Headers keep the page from being framed or sniffed, and the content security policy
  * only lets the page run its own script and talk to its own server.
  */
 
@@ -47,9 +47,14 @@ export function pageHtml(title: string, version: string): string {
 }
 
 /** Handles plain HTTP requests. */
-export function createRequestHandler(assets: ClientAssets, title: string): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  assets: ClientAssets,
+  title: string,
+  upload: (req: IncomingMessage, res: ServerResponse) => void,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const html = pageHtml(title, assets.version);
   return (req, res) => {
+    if (req.method === "POST" && (req.url ?? "/").split("?")[0] === "/upload") return upload(req, res);
     const send = (status: number, type: string, body: string, cache = "no-store"): void => {
       res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type, "cache-control": cache, "content-length": Buffer.byteLength(body) });
       res.end(req.method === "HEAD" ? undefined : body);

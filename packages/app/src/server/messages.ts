@@ -24,7 +24,6 @@ export type Parsed =
 
 /** Widget ids are `kind-<sha256 hex>` (see widgets/id.ts). */
 const WIDGET_ID = /^[A-Za-z]{1,20}-[0-9a-f]{64}$/;
-const FILE_KEYS = new Set(["name", "type", "size", "base64"]);
 
 /** Parses one frame from the page. */
 export function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[] | string, isBinary: boolean): Parsed {
@@ -62,15 +61,7 @@ export function parseClientMessage(data: Buffer | ArrayBuffer | Buffer[] | strin
 }
 
 function isWireValue(value: unknown): value is WireValue {
+  // Files arrive over HTTP (server/uploads.ts); on the socket a file widget only sends `null`.
   if (value === null || typeof value === "boolean" || typeof value === "string") return true;
-  if (typeof value === "number") return Number.isFinite(value);
-  if (typeof value !== "object" || Array.isArray(value)) return false;
-  const file = value as Record<string, unknown>;
-  return (
-    Object.keys(file).every((k) => FILE_KEYS.has(k)) &&
-    typeof file.name === "string" &&
-    typeof file.type === "string" &&
-    typeof file.size === "number" &&
-    typeof file.base64 === "string"
-  );
+  return typeof value === "number" && Number.isFinite(value);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { ClientMessage, ServerMessage } from "../protocol.js";
 import { ScriptRun, type RunSession } from "../script/run.js";
 import { executeRun, type LoadedScript } from "../script/runner.js";
+import type { UploadedFile } from "../widgets/specs.js";
 import { WidgetStore } from "../widgets/state.js";
 import { SpinnerBoard } from "./spinners.js";
 
@@ -93,6 +94,19 @@ export class AppSession implements RunSession {
     const result = this.widgets.receive(message.id, message.value);
     if (result === "rerun") this.requestRerun();
     return typeof result === "object" ? result.problem : undefined;
+  }
+
+  /** The largest file widget `id` accepts now, or why it accepts none. */
+  uploadLimit(id: string): number | { readonly problem: string } {
+    return this.#connected ? this.widgets.uploadLimit(id) : { problem: "the page has disconnected" };
+  }
+
+  /** A file uploaded for widget `id` (over HTTP, within {@link AppSession.uploadLimit}). */
+  receiveFile(id: string, file: UploadedFile): string | undefined {
+    if (!this.#connected) return "the page has disconnected";
+    const result = this.widgets.receiveFile(id, file);
+    if (result === "rerun") this.requestRerun();
+    return result === "ignored" ? "the widget is no longer on the page" : result === "rerun" ? undefined : result.problem;
   }
 
   /** The page went away: every run becomes stale and every spinner goes. */

@@ -1,4 +1,4 @@
-import type { WidgetElement, WidgetKind, WireFile } from "../protocol.js";
+import type { WidgetElement, WidgetKind } from "../protocol.js";
 import { codePointCount, cutToCodePoints } from "./code-points.js";
 
 /**
@@ -122,7 +122,8 @@ export function acceptWire(req: WidgetRequest, wire: unknown): Accepted {
         : bad("expected an option index");
     case "fileUploader":
     case "cameraInput":
-      return wire === null ? { ok: true, value: null } : acceptFile(req.maxBytes, wire);
+      // The file itself comes over HTTP (acceptUpload); the socket only clears it.
+      return wire === null ? { ok: true, value: null } : bad("files are uploaded over HTTP, not sent on the socket");
   }
 }
 
@@ -177,16 +178,17 @@ function isUploadedFile(value: unknown): value is UploadedFile {
   return typeof value === "object" && value !== null && (value as { bytes?: unknown }).bytes instanceof Uint8Array;
 }
 
-function acceptFile(maxBytes: number, wire: unknown): Accepted {
-  const bad = (problem: string): Accepted => ({ ok: false, problem });
-  if (typeof wire !== "object" || wire === null) return bad("expected a file");
-  const file = wire as Partial<WireFile>;
-  if (typeof file.name !== "string" || file.name.length > 1_000) return bad("bad file name");
-  if (typeof file.type !== "string" || file.type.length > 200) return bad("bad file type");
-  if (typeof file.size !== "number" || !Number.isInteger(file.size) || file.size < 0) return bad("bad file size");
-  if (file.size > maxBytes) return bad("file too large");
-  if (typeof file.base64 !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(file.base64)) return bad("bad file content");
-  const bytes = Buffer.from(file.base64, "base64");
-  if (bytes.length !== file.size) return bad("file size does not match its content");
-  return { ok: true, value: { name: file.name, type: file.type, size: file.size, bytes: new Uint8Array(bytes) } };
+/** Checks a file uploaded for this widget (see server/uploads.ts). */
+export function acceptUpload(req: WidgetRequest, file: UploadedFile): Accepted {
+  if (req.kind !== "fileUploader" && req.kind !== "cameraInput") return { ok: false, problem: "not a file widget" };
+  if (req.disabled) return { ok: false, problem: "the widget is disabled" };
+  if (file.size > req.maxBytes) return { ok: false, problem: "file too large" };
+  return { ok: true, value: file };
+}
+
+/** The largest file widget `req` takes, or why it takes none. */
+export function uploadLimit(req: WidgetRequest): number | { readonly problem: string } {
+  if (req.kind !== "fileUploader" && req.kind !== "cameraInput") return { problem: "not a file widget" };
+  if (req.disabled) return { problem: "the widget is disabled" };
+  return req.maxBytes;
 }

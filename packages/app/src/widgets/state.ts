@@ -1,4 +1,14 @@
-import { acceptWire, initialValue, isTrigger, reconcile, type WidgetRequest, type WidgetValue } from "./specs.js";
+import {
+  acceptUpload,
+  acceptWire,
+  initialValue,
+  isTrigger,
+  reconcile,
+  uploadLimit,
+  type UploadedFile,
+  type WidgetRequest,
+  type WidgetValue,
+} from "./specs.js";
 
 /**
  * The widget values of one session, kept across reruns.
@@ -38,6 +48,22 @@ export class WidgetStore {
     if (!accepted.ok) return { problem: `widget ${req.kind} ${JSON.stringify(req.label)}: ${accepted.problem}` };
     if (isTrigger(req.kind)) this.#pendingTriggers.add(id);
     else this.#values.set(id, accepted.value);
+    return "rerun";
+  }
+
+  /** The largest file widget `id` takes, or why it takes none (gone, disabled, not a file widget). */
+  uploadLimit(id: string): number | { readonly problem: string } {
+    const req = this.#requests.get(id);
+    return req === undefined ? { problem: "the widget is no longer on the page" } : uploadLimit(req);
+  }
+
+  /** Applies a file uploaded for widget `id` (checked as {@link WidgetStore.receive} checks values). */
+  receiveFile(id: string, file: UploadedFile): Received {
+    const req = this.#requests.get(id);
+    if (req === undefined) return "ignored";
+    const accepted = acceptUpload(req, file);
+    if (!accepted.ok) return { problem: `widget ${req.kind} ${JSON.stringify(req.label)}: ${accepted.problem}` };
+    this.#values.set(id, accepted.value);
     return "rerun";
   }
 
