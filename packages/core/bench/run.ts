@@ -8,6 +8,7 @@ import { environment, evaluateTargets, markdown, scenarioTable, targetsTable } f
 import { asyncHit, coldConcurrency } from "./scenarios/async.js";
 import { manyPrimitiveHit, noArgumentHit, objectHit, primitiveHit, rotatingPrimitiveHit, severalPrimitivesHit } from "./scenarios/hits.js";
 import { memoryPerEntry } from "./scenarios/memory.js";
+import { observedHit } from "./scenarios/observed.js";
 import { largeBinary, missEvict } from "./scenarios/misses.js";
 
 const COMMAND = "npm run bench";
@@ -22,6 +23,8 @@ const scenarios: { id: string; run: () => ScenarioResult | Promise<ScenarioResul
   { id: "hit-object", run: objectHit },
   { id: "hit-primitive", run: primitiveHit },
   { id: "hit-async", run: asyncHit },
+  // After the headline hits, so their numbers come from a process where nobody ever subscribed.
+  { id: "hit-observed", run: observedHit },
   { id: "miss-evict", run: missEvict },
   { id: "large-binary", run: largeBinary },
   { id: "cold-concurrency", run: coldConcurrency },

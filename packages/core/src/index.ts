@@ -21,6 +21,16 @@ export type {
   ReleaseReason,
 } from "./events/events.js";
 export type { FunctionStats, GlobalStats } from "./events/stats.js";
+export { CHANNELS } from "./events/channels.js";
+export type {
+  ChannelMessageBase,
+  ComputeContext,
+  ErrorMessage,
+  HitMessage,
+  KeyKind,
+  MissMessage,
+  ReleaseMessage,
+} from "./events/channels.js";
 export type { CacheHost, MissInfo, MissOutcome, MissScope } from "./hosts/host.js";
 export { setHost } from "./hosts/current.js";
 export { createTerminalHost } from "./hosts/terminal.js";

@@ -10,6 +10,7 @@ import {
 } from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
 import { RecencyList } from "../entry/recency.js";
+import { hitChannel, publishError, publishHit, publishMiss, publishRelease, traceComputation } from "../events/channels.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
@@ -167,7 +168,7 @@ export class FunctionCache {
       const options = this.#options;
       if (options.ttlMs === null || options.clock.now() < entry.expiresAt) {
         this.#stats.hits++;
-        if (options.maxEntries !== null || this.#events.active || entry.recording !== undefined) {
+        if (options.maxEntries !== null || this.#events.active || hitChannel.hasSubscribers || entry.recording !== undefined) {
           this.#hitExtras(entry, false);
           if (entry.removed) return this.#callOneAgain(thisArg, arg); // a hit listener removed it
         }
@@ -354,7 +355,7 @@ export class FunctionCache {
   // `callOne` repeats it. MISS when a `hit` listener removed the entry: the caller computes.
   #hit(entry: Entry, stale: boolean): unknown {
     this.#stats.hits++;
-    if (this.#options.maxEntries !== null || this.#events.active || entry.recording !== undefined) {
+    if (this.#options.maxEntries !== null || this.#events.active || hitChannel.hasSubscribers || entry.recording !== undefined) {
       this.#hitExtras(entry, stale);
       if (entry.removed) return MISS;
     }
@@ -365,6 +366,7 @@ export class FunctionCache {
   #hitExtras(entry: Entry, stale: boolean): void {
     if (this.#options.maxEntries !== null) entry.store.recency.touch(entry);
     if (this.#events.active) this.#events.emit({ type: "hit", stale, ...this.#eventBase(entry.store.sessionId) });
+    publishHit(this.displayName, entry, stale, false);
     if (entry.recording !== undefined) this.#host().replay?.(entry.recording, this.displayName);
   }
 
@@ -434,7 +436,7 @@ export class FunctionCache {
   }
 
   #validationFailed(entry: Entry, error: unknown): void {
-    this.#reportError("validate", error, entry.store.sessionId);
+    this.#reportError("validate", error, entry);
     void this.#remove(entry, "invalid");
   }
 
@@ -447,6 +449,7 @@ export class FunctionCache {
     if (this.#events.active) {
       this.#events.emit({ type: "hit", stale: false, ...this.#eventBase(entry.store.sessionId) });
     }
+    publishHit(this.displayName, entry, false, true);
     const host = this.#host();
     // Nothing to show per waiter and nothing to replay: all waiters share the one promise.
     if (host.beginWait === undefined && host.replay === undefined) return entry.flight;
@@ -508,6 +511,7 @@ export class FunctionCache {
     const startedAt = options.clock.now();
     entry.startedAt = startedAt;
     if (this.#events.active) this.#events.emit({ type: "miss", ...this.#eventBase(store.sessionId) });
+    publishMiss(this.displayName, entry);
 
     const scope = this.#host().beginMiss({
       functionName: this.displayName,
@@ -521,7 +525,9 @@ export class FunctionCache {
     const fn = this.#fn;
     let result: unknown;
     try {
-      result = runAsComputationOf(entry, this.#mayContinue, () => scope.run(() => fn.apply(thisArg, args as unknown[])));
+      result = runAsComputationOf(entry, this.#mayContinue, () =>
+        scope.run(() => traceComputation(this.displayName, entry, "miss", options.clock, () => fn.apply(thisArg, args as unknown[]))),
+      );
     } catch (error) {
       scope.end({ ok: false, error });
       this.#computationFailed(entry, error);
@@ -556,7 +562,7 @@ export class FunctionCache {
     entry.flight = undefined;
     if (entry.removed) {
       // Cleared while computing: the value belongs to a state that no longer exists.
-      void this.#release(value, entry.removedReason ?? "clear", entry.store.sessionId);
+      void this.#release(value, entry.removedReason ?? "clear", entry);
       // A fresh computation would be stored under the ended session, keeping it alive unreleased.
       if (entry.removedReason === "session-end") throw new SessionEndedError(this.displayName, entry.store.sessionId ?? "");
       if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
@@ -595,7 +601,7 @@ export class FunctionCache {
       entry.removed = true;
       if (entry.store.entries.get(entry.key) === entry) entry.store.entries.delete(entry.key);
     }
-    this.#reportError("compute", error, entry.store.sessionId);
+    this.#reportError("compute", error, entry);
   }
 
   #scheduleExpiry(entry: Entry, now: number): void {
@@ -647,7 +653,9 @@ export class FunctionCache {
       // Outside the caller's computation chain, inside the entry's own session.
       result = runOutsideComputations(() =>
         runInSessionOrNone(entry.store.sessionId, () =>
-          scope.run(() => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
+          scope.run(() =>
+            traceComputation(this.displayName, entry, "refresh", options.clock, () => fn.apply(entry.thisArg, (entry.args ?? []) as unknown[])),
+          ),
         ),
       );
     } catch (error) {
@@ -664,7 +672,7 @@ export class FunctionCache {
     if (entry.removed) {
       // Cleared (or hard-expired) while refreshing: the new value is never stored.
       if (this.#events.active) this.#events.emit({ type: "refresh", phase: "discarded", ...this.#eventBase(sessionId) });
-      void this.#release(value, entry.removedReason ?? "clear", sessionId);
+      void this.#release(value, entry.removedReason ?? "clear", entry);
       return;
     }
     const previous = entry.value;
@@ -684,14 +692,14 @@ export class FunctionCache {
     if (previous !== value) {
       const leases = entry.leases;
       entry.leases = undefined;
-      void this.#release(previous, "refreshed", sessionId, leases);
+      void this.#release(previous, "refreshed", entry, leases);
     }
   }
 
   #refreshFailed(entry: Entry, error: unknown): void {
     entry.refreshing = false;
     entry.refreshBackoffUntil = this.#options.clock.now() + Math.min(this.#options.ttlMs ?? 0, REFRESH_BACKOFF_MAX_MS);
-    this.#reportError("refresh", error, entry.store.sessionId);
+    this.#reportError("refresh", error, entry);
     if (this.#events.active) this.#events.emit({ type: "refresh", phase: "failed", ...this.#eventBase(entry.store.sessionId) });
   }
 
@@ -713,27 +721,29 @@ export class FunctionCache {
     entry.value = undefined;
     entry.result = undefined;
     entry.recording = undefined;
-    return this.#release(value, reason, store.sessionId, entry.leases);
+    return this.#release(value, reason, entry, entry.leases);
   }
 
   /** Calls `onRelease` now, or once the last of `leases` has ended (or the drain timed out). */
-  #release(value: unknown, reason: ReleaseReason, sessionId: string | undefined, leases?: LeaseCount): Promise<void> | undefined {
+  #release(value: unknown, reason: ReleaseReason, entry: Entry, leases?: LeaseCount): Promise<void> | undefined {
     if (leases !== undefined && leases.open > 0) {
       return releaseAfterLeases(leases, {
         functionName: this.displayName,
         reason,
         clock: this.#options.clock,
         drainMs: this.#options.drainMs,
-        release: () => this.#release(value, reason, sessionId),
+        release: () => this.#release(value, reason, entry),
         settleHook: (hook) => this.#settleReleases([hook]),
       });
     }
+    const sessionId = entry.store.sessionId;
     this.#stats.recordRelease(reason);
     if (this.#events.active) this.#events.emit({ type: "release", reason, ...this.#eventBase(sessionId) });
+    publishRelease(this.displayName, entry, reason);
     const hook = this.#options.onRelease;
     if (hook === undefined) return undefined;
     const failed = (error: unknown) => {
-      this.#reportError("release", error, sessionId);
+      this.#reportError("release", error, entry);
       reportProblem(`onRelease of \`${this.displayName}()\` failed (reason "${reason}")`, error);
     };
     try {
@@ -863,9 +873,10 @@ export class FunctionCache {
     return [this.#global, ...this.#sessions.values()];
   }
 
-  #reportError(phase: "compute" | "validate" | "release" | "refresh", error: unknown, sessionId: string | undefined): void {
+  #reportError(phase: "compute" | "validate" | "release" | "refresh", error: unknown, entry: Entry): void {
     this.#stats.errors++;
-    if (this.#events.active) this.#events.emit({ type: "error", phase, error, ...this.#eventBase(sessionId) });
+    if (this.#events.active) this.#events.emit({ type: "error", phase, error, ...this.#eventBase(entry.store.sessionId) });
+    publishError(this.displayName, entry, phase, error);
   }
 
   #eventBase(sessionId: string | undefined): { functionName: string; sessionId: string | undefined; at: number } {

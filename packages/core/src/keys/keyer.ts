@@ -55,6 +55,19 @@ export interface Keyer {
 /** The key of every call that hashes nothing (module-private, so no argument can equal it). */
 const NO_HASHED_ARGUMENTS: unique symbol = Symbol("cache-resource: no hashed arguments");
 
+/**
+ * What a key is made of, safe to report (the key itself may hold secrets): `"none"` when no
+ * argument is hashed, `"primitive"` when one primitive argument is its own key, `"encoded"` for
+ * the type-tagged encoding of the arguments (or its SHA-256 digest when long).
+ */
+export type KeyKind = "none" | "primitive" | "encoded";
+
+/** The {@link KeyKind} of a key made by a keyer (encoded keys, and only they, start with U+0000). */
+export function keyKind(key: ValueKey): KeyKind {
+  if (key === NO_HASHED_ARGUMENTS) return "none";
+  return typeof key === "string" && key.charCodeAt(0) === 0 ? "encoded" : "primitive";
+}
+
 /** Encoded keys longer than this are replaced by their SHA-256 digest. */
 export const MAX_INLINE_KEY = 1024;
 
