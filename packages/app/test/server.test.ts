@@ -111,6 +111,28 @@ describe("reloading", () => {
 });
 
 describe("the command line", () => {
+  test("SIGTERM: the command stops serving, waits for a run holding a lease, releases every cached resource, and exits with 128 + 15", async () => {
+    const cli = fileURLToPath(new URL("../src/bin/cli.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", cli, "run", fixture("leased"), "--port", "0", "--no-watch"], { stdio: ["ignore", "pipe", "pipe"] });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += String(chunk)));
+    try {
+      await waitUntil(() => /Local URL: (\S+)/.test(out), "the command prints its URL", 30_000);
+      const url = /Local URL: (\S+)/.exec(out)![1]!;
+      const client = connect({ url, port: Number(new URL(url).port) } as AppServer);
+      const texts = () => client.messages.flatMap((m) => (m.type === "delta" && m.element.kind === "text" ? [m.element.text] : []));
+      await waitUntil(() => texts().includes("holding the pool"), "a run holds the lease");
+      child.kill("SIGTERM");
+      assert.equal(await exited, 143);
+      const finished = out.indexOf("run finished its query after shutdown started");
+      const released = out.indexOf("released shutdown after 1 queries");
+      assert.ok(finished >= 0 && released > finished, `the pool is released after the run that held it:\n${out}`);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+
   test("`cache-resource run --allow-origin` lets a page served from that origin (a reverse proxy) open the socket; others stay refused", async () => {
     const cli = fileURLToPath(new URL("../src/bin/cli.ts", import.meta.url));
     const child = spawn(process.execPath, ["--import", "tsx", cli, "run", fixture("throws"), "--port", "0", "--no-watch", "--allow-origin", "https://apps.example.com"], {

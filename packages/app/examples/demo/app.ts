@@ -17,7 +17,11 @@ import { formatMs, recentEvents, startEventLog } from "./event-log.js";
 
 startEventLog(st.cacheResource.events);
 
-/** The database "connection": created on the first run, then shared by every session. */
+/**
+ * The database "connection": created on the first run, then shared by every session. Released with
+ * PGlite's own `[Symbol.asyncDispose]` (it closes the database) when it leaves the cache: "Clear
+ * all", or Ctrl+C, which releases every cached resource before the process exits.
+ */
 const getDb = st.cacheResource(
   async function getDb() {
     const db = new PGlite(); // in memory
@@ -33,7 +37,7 @@ const getDb = st.cacheResource(
     }
     return db;
   },
-  { showTime: true, validate: (db) => !db.closed, onRelease: (db) => db.close() },
+  { showTime: true, validate: (db) => !db.closed, onRelease: "dispose" },
 );
 
 /**
@@ -96,7 +100,10 @@ export default async function app(): Promise<void> {
       "`st.cacheResource` and shared by every rerun and every browser tab.",
   );
 
-  const db = await getDb();
+  // A lease for the whole run: "Clear all" in another tab (or Ctrl+C) while this run queries the
+  // database closes it only once the run is done with it.
+  await using lease = await getDb.acquire();
+  const db = lease.value;
   const client = getClient();
 
   st.header("Analyse a text");

@@ -3,6 +3,7 @@
  * `cache-resource run app.ts`: starts the app runtime for one app and prints where it is.
  */
 import { readFileSync } from "node:fs";
+import { cacheResource } from "cache-resource";
 import { startAppServer } from "../server/app-server.js";
 import { parseArgs, USAGE, UsageError } from "./args.js";
 
@@ -43,15 +44,19 @@ async function main(): Promise<void> {
   }
   for (const origin of command.allowedOrigins) process.stdout.write(`  Also accepting pages served from ${origin}.\n`);
   process.stdout.write("\n  Press Ctrl+C to stop.\n\n");
+  // Ctrl+C or SIGTERM: stop serving, then release every cached resource (runs that hold a lease
+  // finish with it first, for at most 10 s) and exit with the signal's status. Another Ctrl+C
+  // exits at once.
   let stopping = false;
-  const stop = (): void => {
-    if (stopping) process.exit(130);
+  const stopServing = (): void => {
+    if (stopping) return;
     stopping = true;
-    process.stdout.write("\n  Stopping (releasing cached resources)...\n");
-    void server.close().then(() => process.exit(0));
+    process.stdout.write("\n  Stopping (releasing cached resources; Ctrl+C again quits at once)...\n");
+    void server.close();
   };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  process.on("SIGINT", stopServing);
+  process.on("SIGTERM", stopServing);
+  cacheResource.releaseOnExit({ timeout: "10s" });
 }
 
 main().catch((error: unknown) => {
