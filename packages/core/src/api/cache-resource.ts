@@ -12,7 +12,8 @@ import { createKeyer } from "../keys/keyer.js";
 import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
 import { callerSite, identify, type CallSite } from "../registry/identity.js";
 import { liveCaches, registerCache, registry, warnRedefinition } from "../registry/registry.js";
-import { markSessionEnded } from "../session/session.js";
+import { announceClearAll, announceFunctionClear, clearsObserved, originOf, registerClearable } from "../registry/clear-hooks.js";
+import { currentSessionId, markSessionEnded } from "../session/session.js";
 
 /**
  * A cached function: the original signature (sync stays sync, a Promise stays a Promise of the
@@ -129,11 +130,17 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
       host: currentHost,
     });
   const adopt = (existing: FunctionCache) => existing.adopt(fn, resolved, keyer);
-  let cache = registerCache(identity, create, adopt);
+  const origin = originOf(fn, resolved.name, identity.displayName, site, isMethod);
+  const register = () => {
+    const registered = registerCache(identity, create, adopt);
+    registerClearable(registered, origin);
+    return registered;
+  };
+  let cache = register();
   // An older definition is still being called after a newer one replaced it.
   const reregister = () => {
     warnRedefinition(identity);
-    return registerCache(identity, create, adopt);
+    return register();
   };
 
   // `arguments` instead of a rest parameter: calls with zero or one argument (most resource
@@ -149,7 +156,14 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
   } as CachedFunction<F>;
   Object.defineProperty(cached, "name", { value: identity.displayName });
   Object.defineProperty(cached, "length", { value: fn.length });
-  cached.clear = (...args: unknown[]) => (cache.retired ? Promise.resolve() : cache.clear(args.length === 0 ? undefined : args));
+  cached.clear = (...args: unknown[]) => {
+    if (cache.retired) return Promise.resolve();
+    const hashed = args.length === 0 ? undefined : args;
+    const done = cache.clear(hashed);
+    // Other processes hear of it (a session lives in one process: its own clears stay here).
+    if (clearsObserved() && !(resolved.scope === "session" && currentSessionId() !== undefined)) announceFunctionClear(origin, keyer, hashed);
+    return done;
+  };
   cached.acquire = ((...args: unknown[]) => {
     if (cache.retired) cache = reregister();
     return cache.acquire(args);
@@ -199,7 +213,9 @@ function isDecoratorContext(value: unknown): value is DecoratorContext {
 }
 
 function clearEverything(): Promise<void> {
-  return settleEach(liveCaches().map((cache) => cache.clearAll()));
+  const done = settleEach(liveCaches().map((cache) => cache.clearAll()));
+  if (clearsObserved()) announceClearAll();
+  return done;
 }
 
 /**

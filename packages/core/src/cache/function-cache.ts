@@ -774,7 +774,15 @@ export class FunctionCache {
     const sessionId = this.#options.scope === "session" ? currentSessionId() : undefined;
     const stores = sessionId !== undefined ? [this.#sessions.get(sessionId)].filter((s) => s !== undefined) : this.#allStores();
     if (args === undefined) return this.#settleReleases(this.#removeAll(stores, "clear"));
-    const key = this.#keyer.key(args);
+    return this.#clearKey(stores, this.#keyer.key(args));
+  }
+
+  /** `clear(...args)` for a key computed in another process (a fleet): every session's entry. */
+  clearKey(key: ValueKey): Promise<void> {
+    return this.#clearKey(this.#allStores(), key);
+  }
+
+  #clearKey(stores: readonly Store[], key: ValueKey): Promise<void> {
     const pending: Promise<void>[] = [];
     for (const store of stores) {
       const matches = this.#options.allowWidgets

@@ -54,7 +54,8 @@ export interface ComputedEvent extends EventBase {
 /** Something failed: the computation, `validate`, an `onRelease` hook or a background refresh. */
 export interface ErrorEvent extends EventBase {
   readonly type: "error";
-  readonly phase: "compute" | "validate" | "release" | "refresh" | "listener";
+  /** `fleet`: the fleet (`@cache-resource/redis`) lost its connection; once per outage. */
+  readonly phase: "compute" | "validate" | "release" | "refresh" | "listener" | "fleet";
   readonly error: unknown;
 }
 /** A value left the cache; `onRelease` has been called (or is running). */
@@ -68,8 +69,20 @@ export interface RefreshEvent extends EventBase {
   readonly phase: "start" | "stored" | "failed" | "discarded";
 }
 
+/**
+ * A clear made on another process of the fleet was applied here (`@cache-resource/redis`). Its
+ * `functionName` is the cleared function's, or `"*"` when everything was cleared.
+ */
+export interface FleetEvent extends EventBase {
+  readonly type: "fleet";
+  /** The member that made the clear. */
+  readonly senderId: string;
+  /** One entry, every entry of one function, or every entry of every function. */
+  readonly scope: "entry" | "function" | "all";
+}
+
 /** Every event the cache emits. */
-export type CacheEvent = HitEvent | MissEvent | ComputedEvent | ErrorEvent | ReleaseEvent | RefreshEvent;
+export type CacheEvent = HitEvent | MissEvent | ComputedEvent | ErrorEvent | ReleaseEvent | RefreshEvent | FleetEvent;
 
 /** A subscriber to {@link CacheEvent}s. */
 export type CacheEventListener = (event: CacheEvent) => void;

@@ -17,6 +17,7 @@ import { encodeArguments, type EncodeContext } from "./encode.js";
 import { HashFuncTable, type HashFuncs } from "./hash-funcs.js";
 import { parameterNames } from "./param-names.js";
 import { RecentKeys } from "./recent-keys.js";
+import { IDENTITY_MARK } from "./identity.js";
 
 export { parameterNames, type ParameterNames } from "./param-names.js";
 export type { HashFunc, HashFuncs } from "./hash-funcs.js";
@@ -50,10 +51,16 @@ export interface Keyer {
   keyOne(arg: unknown): ValueKey;
   /** Parameter names by position (undefined for destructured/rest/unknown). */
   readonly paramNames: readonly (string | undefined)[];
+  /**
+   * Whether `key(args)` names the same arguments in another process running the same code: false
+   * when a value is only known by its identity here (an unregistered symbol, a bound or native
+   * function). Not on the hit path: encodes again, without the memo and the digest.
+   */
+  portable(args: readonly unknown[]): boolean;
 }
 
-/** The key of every call that hashes nothing (module-private, so no argument can equal it). */
-const NO_HASHED_ARGUMENTS: unique symbol = Symbol("cache-resource: no hashed arguments");
+/** The key of every call that hashes nothing (no argument can equal it: the encoder sees to it). */
+export const NO_HASHED_ARGUMENTS: unique symbol = Symbol("cache-resource: no hashed arguments");
 
 /**
  * What a key is made of, safe to report (the key itself may hold secrets): `"none"` when no
@@ -209,5 +216,14 @@ export function createKeyer(options: KeyerOptions): Keyer {
     return key([arg]);
   };
 
-  return { key, keyOne, paramNames };
+  const portable = (args: readonly unknown[]): boolean => {
+    const k = key(args);
+    if (typeof k === "symbol") return k === NO_HASHED_ARGUMENTS || Symbol.keyFor(k) !== undefined;
+    if (typeof k !== "string" || k.charCodeAt(0) !== 0) return true;
+    let end = args.length;
+    while (end > 0 && (end - 1 >= excludedFrom || excluded[end - 1] === 1 || args[end - 1] === undefined)) end--;
+    return !encodeArguments(args, end, context).includes(IDENTITY_MARK);
+  };
+
+  return { key, keyOne, paramNames, portable };
 }
