@@ -10,6 +10,3 @@ export { createTerminalHost } from "./hosts/terminal.js";
 export type { TerminalHostOptions, SpinnerOutput } from "./hosts/terminal.js";
 export { formatElapsed } from "./hosts/elapsed.js";
 export { globalSingleton } from "./global-singleton.js";
-export { onClear, clearableFunctions, clearAllFromFleet } from "./registry/clear-hooks.js";
-export type { ClearNotice, ClearableFunction, FunctionOrigin } from "./registry/clear-hooks.js";
-export { emitCacheEvent } from "./events/emit.js";

@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { FunctionOrigin } from "cache-resource/host";
+import type { FunctionOrigin } from "cache-resource/fleet";
 
 interface PackageRoot {
   readonly dir: string;

@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createClient } from "@redis/client";
-import { clearableFunctions, clearAllFromFleet, emitCacheEvent, onClear, type ClearNotice, type FunctionOrigin } from "cache-resource/host";
+import { clearableFunctions, clearAllFromFleet, emitCacheEvent, onClear, type ClearNotice, type FunctionOrigin } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
 import { entriesOfRead, fieldsOf, idBefore, messageOf, parseFields, streamInfoOf, type ClearMessage, type StreamEntry } from "./messages.js";
 import { redact, type FleetSettings } from "./options.js";

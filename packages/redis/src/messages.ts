@@ -7,7 +7,7 @@
  * `function`, `entry`), `f` fleet identity of the function, `k` the entry's key text, `d` the
  * function's display name (for events and logs).
  */
-import type { ClearNotice } from "cache-resource/host";
+import type { ClearNotice } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
 
 /** A clear as it travels. */

@@ -1,7 +1,7 @@
 import { test, describe, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { cacheResource, runInSession, type ReleaseReason } from "../../src/index.js";
-import { clearableFunctions, clearAllFromFleet, onClear, type ClearNotice } from "../../src/host.js";
+import { clearableFunctions, clearAllFromFleet, onClear, type ClearNotice } from "../../src/fleet.js";
 
 let seq = 0;
 const unique = (label: string) => `${label}-${++seq}`;
