@@ -15,7 +15,7 @@ import { st } from "@cache-resource/app";
 import { REVIEWS } from "./reviews.js";
 import { formatMs, recentEvents, startEventLog } from "./event-log.js";
 
-startEventLog(st.cacheResource.events);
+startEventLog();
 
 /**
  * The database "connection": created on the first run, then shared by every session. Released with
