@@ -89,6 +89,9 @@ describe("app runtime in the browser", { skip: skipBrowser }, () => {
       assert.match((await spinner.textContent()) ?? "", /^Running slowResource\(\)\.\(\d+\.\d seconds\)$/);
       // The overlay is outside the element tree: it takes no layout slot.
       assert.equal(await page.locator("#main-root .cache-spinner").count(), 0);
+      // One indicator: the run has been going for longer than the "Running…" status waits, but
+      // the spinner says what it waits for, so the status stays hidden.
+      assert.equal(await page.locator(".status").isHidden(), true);
       control.gate.resolve("yes");
       await page.getByText("resource ready: yes").waitFor(WAIT);
       await spinner.waitFor({ state: "detached", ...WAIT });

@@ -4,11 +4,16 @@ import { h } from "./render.js";
 /**
  * The fixed overlay in the top-right corner: the run status ("Running…", "Connecting…") and the
  * cache spinners. It sits outside the element tree, so it never shifts the layout or gets pruned.
+ *
+ * One indicator at a time: while a cache spinner says what the run is waiting for, the plain
+ * "Running…" status would only repeat it, so it stays hidden (a connection problem still shows).
  */
 export class Overlay {
   readonly #root: HTMLElement;
   readonly #status: HTMLElement;
   readonly #spinners = new Map<number, { el: HTMLElement; timer: number | undefined }>();
+  /** The status is a connection problem: shown even while spinners are. */
+  #offline = false;
 
   constructor(root: HTMLElement) {
     this.#root = root;
@@ -19,9 +24,14 @@ export class Overlay {
 
   /** Shows a status line, or hides it with `undefined`. */
   status(text: string | undefined, offline = false): void {
-    this.#status.hidden = text === undefined;
     this.#status.textContent = text ?? "";
+    this.#offline = offline;
     this.#status.classList.toggle("offline", offline);
+    this.#showOne();
+  }
+
+  #showOne(): void {
+    this.#status.hidden = this.#status.textContent === "" || (!this.#offline && this.#spinners.size > 0);
   }
 
   /** Shows a cache spinner; with `showTime`, counts on from `elapsedMs` in 0.1 s steps. */
@@ -47,6 +57,7 @@ export class Overlay {
     }
     this.#root.append(el);
     this.#spinners.set(id, { el, timer });
+    this.#showOne();
   }
 
   endSpinner(id: number): void {
@@ -55,6 +66,7 @@ export class Overlay {
     window.clearInterval(spinner.timer);
     spinner.el.remove();
     this.#spinners.delete(id);
+    this.#showOne();
   }
 
   /** Removes every spinner (the connection dropped). */
