@@ -110,6 +110,41 @@ describe("reloading", () => {
   });
 });
 
+describe("an app that does not compile", () => {
+  test("a syntax error shows the file, line, column and the code around it, not the loader's stack; fixing it recovers", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cache-resource-app-"));
+    const file = join(dir, "app.mts");
+    const header = `import { st } from ${JSON.stringify(pathToFileURL(new URL("../src/index.ts", import.meta.url).pathname).href)};\n`;
+    writeFileSync(file, `${header}export default function app() {\n  const x = ;\n  st.text("fixed");\n}\n`);
+    await withServer(file, async (server) => {
+      const client = connect(server);
+      await waitUntil(() => finishedRuns(client) === 1, "the run finished");
+      const shown = client.messages.find((m) => m.type === "delta" && m.element.kind === "exception");
+      assert.ok(shown?.type === "delta" && shown.element.kind === "exception");
+      const { name, message, stack } = shown.element;
+      assert.equal(name, "SyntaxError");
+      assert.equal(message, `${file}:3:13: Unexpected ";"`);
+      assert.equal(
+        stack,
+        [
+          `  1 | ${header.trimEnd()}`,
+          "  2 | export default function app() {",
+          "> 3 |   const x = ;",
+          "    |             ^",
+          '  4 |   st.text("fixed");',
+          "  5 | }",
+        ].join("\n"),
+      );
+      assert.doesNotMatch(`${message}\n${stack}`, /esbuild|node_modules|\bat /);
+
+      writeFileSync(file, `${header}export default function app() {\n  st.text("fixed");\n}\n`);
+      await server.reload();
+      await waitUntil(() => client.messages.some((m) => m.type === "delta" && m.element.kind === "text" && m.element.text === "fixed"), "the fixed app runs");
+      client.ws.close();
+    });
+  });
+});
+
 describe("the command line", () => {
   test("SIGTERM: the command stops serving, waits for a run holding a lease, releases every cached resource, and exits with 128 + 15", async () => {
     const cli = fileURLToPath(new URL("../src/bin/cli.ts", import.meta.url));

@@ -53,7 +53,9 @@ export function exceptionElement(error: unknown): LeafElement {
   if (!(error instanceof Error)) {
     return { kind: "exception", name: "Error", message: `A non-Error value was thrown: ${describeThrown(error)}`, stack: "" };
   }
-  return { kind: "exception", name: error.name, message: error.message, stack: stackOf(error) };
+  // A syntax error in the app carries the code around it: more use than the loader's stack.
+  const codeFrame = (error as { codeFrame?: unknown }).codeFrame;
+  return { kind: "exception", name: error.name, message: error.message, stack: typeof codeFrame === "string" ? codeFrame : stackOf(error) };
 }
 
 /** `st.divider`. */

@@ -3,6 +3,7 @@ import { basename, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
 import type { LoadedScript } from "../script/runner.js";
+import { syntaxErrorOf } from "./syntax-error.js";
 
 /**
  * Loads the app module with tsx (TypeScript, no build step) and reloads it when one of its own
@@ -55,7 +56,7 @@ export class AppLoader {
       const script = scriptOf(mod);
       this.#current = script !== undefined ? { ok: true, script } : { ok: false, error: new NoScriptError(this.#file) };
     } catch (error) {
-      this.#current = { ok: false, error };
+      this.#current = { ok: false, error: syntaxErrorOf(error, this.#file) ?? error };
     }
     imported.add(this.#file);
     this.#watchedFiles = imported;
