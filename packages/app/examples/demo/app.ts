@@ -169,6 +169,7 @@ function sidebar(): void {
       time: f.misses === 0 ? "" : formatMs(f.meanComputeMs),
     })),
   );
+  side.caption("Time: mean time to compute, incl. nested cached calls (`getClient()` includes loading `getNlp()`).");
   const released = stats.releases["session-end"] ?? 0;
   if (released > 0) side.caption(`${released} session resource(s) released when their tab closed.`);
   if (side.button("Clear all", { help: "cacheResource.clear(): every entry of every cached function" })) {

@@ -1,5 +1,6 @@
 import type { ClientMessage, ServerFrame, ServerMessage } from "../protocol.js";
 import { Overlay } from "./overlay.js";
+import { sidebarDrawer } from "./sidebar.js";
 import { PageTree } from "./tree.js";
 
 /**
@@ -15,6 +16,7 @@ const RUNNING_AFTER_MS = 300;
 function start(): void {
   const app = document.getElementById("app") as HTMLElement;
   const overlay = new Overlay(document.getElementById("overlay") as HTMLElement);
+  sidebarDrawer(app, document.getElementById("sidebar-toggle") as HTMLButtonElement, document.querySelector("main") as HTMLElement);
   let socket: WebSocket | undefined;
   let retryMs = 250;
   let runTimers: number[] = [];

@@ -34,11 +34,25 @@ body {
 .main > .block-root { max-width: 46rem; margin: 0 auto; padding: 3.5rem 1.75rem 6rem; }
 .block-root, .block { display: flex; flex-direction: column; gap: 0.9rem; min-width: 0; }
 .block-root > *, .block > * { margin: 0; min-width: 0; }
+/* Narrow screens: the sidebar becomes a drawer behind a button, over the page, closed at first. */
+.sidebar-toggle {
+  display: none; position: fixed; top: 0.75rem; left: 0.75rem; z-index: 31; align-items: center; gap: 0.45rem;
+  font: inherit; font-size: 0.875rem; color: var(--text); background: #fff; border: 1px solid var(--border);
+  border-radius: 0.6rem; padding: 0.35rem 0.75rem; cursor: pointer; box-shadow: 0 6px 20px rgba(24, 28, 48, 0.08);
+}
+.sidebar-toggle:focus-visible { outline: none; box-shadow: 0 0 0 3px var(--accent-soft); }
+.sidebar-toggle .bars { width: 0.9rem; height: 0.65rem; border-top: 2px solid currentColor; border-bottom: 2px solid currentColor; position: relative; }
+.sidebar-toggle .bars::after { content: ""; position: absolute; left: 0; right: 0; top: calc(50% - 1px); border-top: 2px solid currentColor; }
 @media (max-width: 820px) {
-  .app { flex-direction: column; }
-  .sidebar { width: auto; border-right: none; border-bottom: 1px solid var(--border); }
-  .sidebar > .block-root { position: static; max-height: none; }
-  .main > .block-root { padding-top: 2rem; }
+  .app.has-sidebar .sidebar-toggle { display: inline-flex; }
+  .sidebar {
+    position: fixed; top: 0; bottom: 0; left: 0; z-index: 30; width: min(20rem, 86vw);
+    transform: translateX(-100%); visibility: hidden; transition: transform 0.2s ease, visibility 0.2s;
+    box-shadow: 0 0 40px rgba(24, 28, 48, 0.18);
+  }
+  .app.sidebar-open .sidebar { transform: none; visibility: visible; }
+  .sidebar > .block-root { position: static; height: 100%; max-height: none; padding-top: 3.75rem; }
+  .main > .block-root { padding: 3.75rem 1rem 4rem; }
 }
 
 /* text */
@@ -80,8 +94,10 @@ hr.el-divider { border: none; border-top: 1px solid var(--border); width: 100%; 
 .el-exception pre { margin: 0.6rem 0 0; background: #fff8f7; border-color: #f6d3cf; color: #5c1a14; max-height: 18rem; }
 
 /* tables and metrics */
-.el-table { overflow: auto; max-height: 28rem; border: 1px solid var(--border); border-radius: var(--radius); }
+/* A table wider than its column scrolls inside its frame; cells keep a readable width. */
+.el-table { overflow: auto; overscroll-behavior-x: contain; max-height: 28rem; max-width: 100%; border: 1px solid var(--border); border-radius: var(--radius); }
 .el-table table { border-collapse: collapse; width: 100%; font-size: 0.88rem; }
+.main .el-table td { min-width: 5.5rem; max-width: 28rem; }
 .el-table th { position: sticky; top: 0; background: var(--surface); text-align: left; font-weight: 600; color: var(--muted); }
 .el-table th, .el-table td { padding: 0.45rem 0.75rem; border-bottom: 1px solid #eceef3; vertical-align: top; }
 .el-table tr:last-child td { border-bottom: none; }

@@ -37,7 +37,8 @@ export function pageHtml(title: string, version: string): string {
 </head>
 <body>
 <div class="app" id="app">
-<aside class="sidebar" id="sidebar"><div class="block-root" id="sidebar-root"></div></aside>
+<button class="sidebar-toggle" id="sidebar-toggle" type="button" aria-controls="sidebar" aria-expanded="false"><span class="bars" aria-hidden="true"></span><span class="label">Menu</span></button>
+<aside class="sidebar" id="sidebar" aria-label="Sidebar"><div class="block-root" id="sidebar-root"></div></aside>
 <main class="main"><div class="block-root" id="main-root"></div></main>
 </div>
 <div class="overlay" id="overlay" aria-live="polite"></div>
