@@ -10,8 +10,9 @@ import type { CacheHost } from "../hosts/host.js";
 import { createTerminalHost } from "../hosts/terminal.js";
 import { createKeyer } from "../keys/keyer.js";
 import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
-import { callerSite, identify, type CallSite } from "../registry/identity.js";
-import { liveCaches, registerCache, registry, warnRedefinition } from "../registry/registry.js";
+import { callerSite, type CallSite } from "../registry/call-site.js";
+import { identify } from "../registry/identity.js";
+import { liveCaches, registerCache, registry, reviveCache } from "../registry/registry.js";
 import { announceClearAll, announceFunctionClear, clearsObserved, originOf, registerClearable } from "../registry/clear-hooks.js";
 import { currentSessionId, markSessionEnded } from "../session/session.js";
 
@@ -109,7 +110,7 @@ function currentHost(): CacheHost {
   return installedHost() ?? (terminalHost ??= createTerminalHost());
 }
 
-function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined, site: CallSite, isMethod: boolean): CachedFunction<F> {
+function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined, site: CallSite | undefined, isMethod: boolean): CachedFunction<F> {
   const resolved = resolveOptions(options as CacheOptions);
   const identity = identify(fn, resolved, site, isMethod);
   const keyer = createKeyer({
@@ -122,7 +123,7 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
     new FunctionCache({
       fn,
       displayName: identity.displayName,
-      lineage: identity.lineage,
+      lineage: identity.key,
       signature: identity.signature,
       options: resolved,
       keyer,
@@ -139,8 +140,9 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
   let cache = register();
   // An older definition is still being called after a newer one replaced it.
   const reregister = () => {
-    warnRedefinition(identity);
-    return register();
+    const revived = reviveCache(identity, create);
+    registerClearable(revived, origin);
+    return revived;
   };
 
   // `arguments` instead of a rest parameter: calls with zero or one argument (most resource
@@ -179,9 +181,9 @@ function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, 
       if (options.kind !== "method") {
         throw new InvalidOptionError("cacheResource", options.kind, "only methods can be decorated", "@cacheResource on a class method");
       }
-      return wrap(fnOrOptions, undefined, callerSite(cacheResourceImpl), true);
+      return wrap(fnOrOptions, undefined, callerSite(cacheResourceImpl, 2), true);
     }
-    return wrap(fnOrOptions, options, callerSite(cacheResourceImpl), false);
+    return wrap(fnOrOptions, options, callerSite(cacheResourceImpl, 1), false);
   }
   if (fnOrOptions === undefined || (typeof fnOrOptions === "object" && fnOrOptions !== null)) {
     if (options !== undefined) {
@@ -195,7 +197,7 @@ function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, 
       if (context !== undefined && context.kind !== "method") {
         throw new InvalidOptionError("cacheResource", context.kind, "only methods can be decorated", "@cacheResource({ ttl: 60 }) on a class method");
       }
-      return wrap(fn, fnOrOptions, callerSite(decorator), context !== undefined);
+      return wrap(fn, fnOrOptions, callerSite(decorator, context !== undefined ? 2 : 1), context !== undefined);
     };
     return decorator;
   }

@@ -149,7 +149,7 @@ function computeInfo(proto: object): ProtoInfo {
     const known = intrinsics.get(p);
     if (known !== undefined) {
       // A subclass of a built-in is encoded as the built-in, prefixed by the subclass's tag.
-      const prefix = chain.length === 0 || known.kind === KIND_UNHASHABLE ? "" : "K" + classTag(proto);
+      const prefix = chain.length === 0 || known.kind === KIND_UNHASHABLE ? "" : "K" + chainTag(chain);
       return makeInfo(known.kind, prefix, known.base, name || known.base, undefined, known.reason);
     }
     chain.push(p);
@@ -164,7 +164,17 @@ function computeInfo(proto: object): ProtoInfo {
     const reason = "it is a thenable (Promise-like) with no content yet: await it before the call";
     return makeInfo(KIND_UNHASHABLE, "", typeName, typeName, undefined, reason);
   }
-  return makeInfo(KIND_CLASS, classTag(proto), typeName, typeName, opaqueReason(chain));
+  return makeInfo(KIND_CLASS, chainTag(chain), typeName, typeName, opaqueReason(chain));
+}
+
+/**
+ * The tags of a class and of each user class it extends, joined by `<`. A class made by a mixin
+ * (`const mk = (B) => class Thing extends B {}`) has one name and source whatever it extends, so
+ * only its parents tell `mk(P)` from `mk(Q)`. Tags are self-delimiting, and no token that can
+ * follow a prefix starts with `<`, so the chain reads back one way.
+ */
+function chainTag(chain: readonly object[]): string {
+  return chain.map(classTag).join("<");
 }
 
 /** Constructor name, else `Symbol.toStringTag` (iterators and generators have no constructor). */

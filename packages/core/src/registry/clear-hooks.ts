@@ -15,7 +15,7 @@ import type { Keyer } from "../keys/keyer.js";
 import { keyFromWire, keyToWire } from "../keys/wire.js";
 import type { AnyFunction } from "../options/options.js";
 import { runInSessionOrNone } from "../session/session.js";
-import type { CallSite } from "./identity.js";
+import type { CallSite } from "./call-site.js";
 import { liveCaches } from "./registry.js";
 
 /** Where a cached function comes from, in terms another process of the same app shares. */
@@ -94,11 +94,11 @@ export function clearAllFromFleet(): Promise<void> {
 }
 
 /** The origin of `fn` wrapped at `site`. */
-export function originOf(fn: AnyFunction, name: string | undefined, displayName: string, site: CallSite, isMethod: boolean): FunctionOrigin {
+export function originOf(fn: AnyFunction, name: string | undefined, displayName: string, site: CallSite | undefined, isMethod: boolean): FunctionOrigin {
   const fnName = fn.name.replace(/^bound /, "");
   const byName = !isMethod && fnName !== "";
   const local = byName ? fnName : `${isMethod ? "method:" : ""}${fnName}@${sha256Text(Function.prototype.toString.call(fn))}`;
-  return { displayName, name, module: site.module, local };
+  return { displayName, name, module: site?.file ?? "<unknown>", local };
 }
 
 /** Makes `cache` reachable by fleets (each wrap registers again, so the newest copy of the library serves it). */

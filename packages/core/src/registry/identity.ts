@@ -1,110 +1,93 @@
-import { fileURLToPath } from "node:url";
 import { FunctionIdentityError } from "../errors.js";
+import { functionToken, stringToken } from "../keys/tokens.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
+import type { CallSite } from "./call-site.js";
 
-/** Who a cached function is, as far as its cache is concerned. */
+/**
+ * Who a cached function is, as far as its cache is concerned (docs/identity.md has the reasons).
+ *
+ * Without a `name` option a function is its call site plus its signature: two wraps share a cache
+ * only when they were wrapped at the same place with the same source and options. Places survive
+ * bundling and minification (names do not), so distinct functions never meet in one cache.
+ */
 export interface FunctionIdentity {
-  /**
-   * The line of descent across reruns and reloads: module + name (or the `name` option). A new
-   * signature on the same lineage supersedes the old cache.
-   */
-  readonly lineage: string;
-  /** Source text and the options that shape stored entries; equal signatures share a cache. */
+  /** Equal keys share one cache. With a `name` option: that name; else call site + signature. */
+  readonly key: string;
+  /** Source text, name and every option that shapes stored keys or entries. */
   readonly signature: string;
   /** Name shown in messages, spinners and stats. */
   readonly displayName: string;
-  /**
-   * Anonymous functions only: where they were wrapped. A function with a new source wrapped at
-   * the place of an earlier one is that function edited, so it replaces the earlier cache.
-   */
-  readonly site?: string;
-}
-
-/** Where the user's code called `cacheResource`: module (query string dropped) and position. */
-export interface CallSite {
-  readonly module: string;
-  readonly position: string;
-}
-
-// Frames inside this package (src/ when run from source, dist/ when built) are not the caller.
-const OWN_ROOT = fileURLToPath(new URL("../", import.meta.url));
-
-/**
- * Finds the first stack frame outside this library, above `boundary` (a function of ours that
- * the user called). Costs a stack capture, so it runs once per decoration, never per call.
- */
-export function callerSite(boundary: Function): CallSite {
-  const originalPrepare = Error.prepareStackTrace;
-  const originalLimit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
-  try {
-    Error.stackTraceLimit = 30;
-    Error.prepareStackTrace = (_error, callSites) => callSites;
-    const holder: { stack?: unknown } = {};
-    Error.captureStackTrace(holder, boundary);
-    sites = (holder.stack as NodeJS.CallSite[] | undefined) ?? [];
-  } finally {
-    Error.prepareStackTrace = originalPrepare;
-    Error.stackTraceLimit = originalLimit;
-  }
-  for (const site of sites) {
-    const file = site.getFileName() ?? site.getScriptNameOrSourceURL?.() ?? undefined;
-    if (file === undefined || file.startsWith("node:")) continue;
-    const path = file.startsWith("file:") ? safeFilePath(file) : file;
-    if (path.startsWith(OWN_ROOT)) continue;
-    return { module: stripQuery(file), position: `${site.getLineNumber() ?? 0}:${site.getColumnNumber() ?? 0}` };
-  }
-  return { module: "<unknown>", position: "0:0" };
+  /** The `name` option: the user's own identity, which a new signature supersedes at once. */
+  readonly explicitName?: string;
+  /** Where it was wrapped (absent when code from a string was given a `name`). */
+  readonly site?: CallSite;
+  /** The function's own name (`""` when anonymous or minified away). */
+  readonly fnName: string;
+  readonly isMethod: boolean;
 }
 
 /**
- * Derives the identity of `fn` wrapped at `site` with `options`. Methods of different classes in
- * one module often share a name (`get`), so a method's lineage also includes its source: editing
- * a decorated method starts a new cache without retiring the old one (give it a `name` for that).
+ * Derives the identity of `fn` wrapped at `site` with `options`. Throws {@link FunctionIdentityError}
+ * where no identity can be derived: bound and native functions (no source) and code evaluated from
+ * a string (no place), unless a `name` is given.
  */
-export function identify(fn: AnyFunction, options: ResolvedOptions, site: CallSite, isMethod: boolean): FunctionIdentity {
+export function identify(fn: AnyFunction, options: ResolvedOptions, site: CallSite | undefined, isMethod: boolean): FunctionIdentity {
   const source = Function.prototype.toString.call(fn);
   const fnName = fn.name.replace(/^bound /, "");
+  const suggestion = `Pass an explicit identity, e.g. cacheResource(fn, { name: "${fnName || "myResource"}" })`;
   if (options.name === undefined && source.includes("[native code]")) {
     throw new FunctionIdentityError(
       `Cannot identify \`${fn.name || "(anonymous)"}\`: bound and native functions print the same ` +
-        `placeholder source, so their caches could not be told apart. Pass an explicit identity, ` +
-        `e.g. cacheResource(fn, { name: "${fnName || "myResource"}" }).`,
+        `placeholder source, so their caches could not be told apart. ${suggestion}.`,
     );
   }
+  if (options.name === undefined && site === undefined) {
+    throw new FunctionIdentityError(
+      `Cannot identify \`${fnName || "(anonymous)"}\`: it was wrapped by code evaluated from a string ` +
+        `(eval, new Function, or vm without a filename), which has no file or position that stays the same ` +
+        `from one run to the next. ${suggestion}, or give the evaluated code a name (a \`//# sourceURL=\` ` +
+        `comment or vm's \`filename\` option).`,
+    );
+  }
+  const signature = signatureOf(source, fnName, isMethod, options);
   const displayName = options.name ?? (fnName || "anonymous");
-  // Anonymous functions and methods have no name that tells them apart in their module, so
-  // their source does; an anonymous function keeps its cache when edits elsewhere move it.
-  const anonymous = options.name === undefined && !isMethod && fnName === "";
-  const lineage =
-    options.name !== undefined
-      ? `name:${options.name}`
-      : isMethod
-        ? `${site.module}#method:${fnName}\n${source}`
-        : anonymous
-          ? `${site.module}#<anonymous>\n${source}`
-          : `${site.module}#${fnName}`;
-  const signature = JSON.stringify([
+  const common = { signature, displayName, fnName, isMethod, ...(site !== undefined && { site }) };
+  if (options.name !== undefined) return { key: `name:${options.name}`, explicitName: options.name, ...common };
+  return { key: `${site!.file}@${site!.position}\n${signature}`, ...common };
+}
+
+/**
+ * Everything that decides what a cache stores and under which keys. A new signature is a new
+ * cache; `onRelease`, `showSpinner` and the `validate` function itself are taken from the newest
+ * wrap instead (they change no stored key or entry).
+ */
+function signatureOf(source: string, fnName: string, isMethod: boolean, options: ResolvedOptions): string {
+  return JSON.stringify([
     source,
+    fnName,
+    isMethod,
     options.ttlMs,
     options.maxEntries,
     options.scope,
     options.refreshMode,
     options.validate !== undefined,
     options.exclude ?? [],
+    options.allowWidgets,
+    hashFuncsSignature(options.hashFuncs),
   ]);
-  return anonymous ? { lineage, signature, displayName, site: `${site.module}@${site.position}` } : { lineage, signature, displayName };
 }
 
-function stripQuery(file: string): string {
-  const cut = file.search(/[?#]/);
-  return cut === -1 ? file : file.slice(0, cut);
-}
-
-function safeFilePath(url: string): string {
-  try {
-    return fileURLToPath(stripQuery(url));
-  } catch {
-    return url;
+/**
+ * `hashFuncs` by content: each entry's type (a class by name and source, so one re-created by a
+ * reload matches; a type name as itself) and its function's source, in a fixed order. A Map
+ * rebuilt with the same entries (a rerun) keeps the cache; another function or type starts a new one.
+ */
+function hashFuncsSignature(hashFuncs: ResolvedOptions["hashFuncs"]): string[] {
+  if (hashFuncs === undefined) return [];
+  const entries: string[] = [];
+  for (const [type, fn] of hashFuncs) {
+    const typeToken = typeof type === "function" ? functionToken(type) : stringToken(String(type));
+    entries.push(typeToken + (typeof fn === "function" ? functionToken(fn) : ""));
   }
+  return entries.sort();
 }
