@@ -5,6 +5,8 @@
  * script's hash tells one text of a file from an edited one. See docs/identity.md.
  */
 
+import { fileURLToPath } from "node:url";
+
 /** The place a function was wrapped. */
 export interface CallSite {
   /** The script the call is in (a module, or a bundle or chunk of many), query and fragment dropped. */
@@ -86,10 +88,20 @@ function safeHash(site: V8CallSite): string | undefined {
   }
 }
 
-/** `file:///app/a.ts?v=2` → `file:///app/a.ts`: a cache-busting query names the same file. */
+/**
+ * The file a script name stands for: query and fragment dropped (`a.ts?v=2` is `a.ts`), and a
+ * `file:` URL as its path — one runtime names a script `file:///app/%5Bchunk%5D.js?id=…` where
+ * it named it `/app/[chunk].js` before (Turbopack's dev server, after an update).
+ */
 export function stripQuery(name: string): string {
   const cut = name.search(/[?#]/);
-  return cut === -1 ? name : name.slice(0, cut);
+  const bare = cut === -1 ? name : name.slice(0, cut);
+  if (!bare.startsWith("file:")) return bare;
+  try {
+    return fileURLToPath(bare);
+  } catch {
+    return bare;
+  }
 }
 
 /** The names of a script's query parameters (`?v=2` → `v`), sorted: its reload scheme. */

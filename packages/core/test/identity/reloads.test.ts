@@ -121,3 +121,18 @@ test("an older text of a file wrapping again never replaces the newer text's def
   assert.deepEqual(released, ["v1"]);
   assert.equal(v2.getPool(), pool2);
 });
+
+test("a module re-evaluated under its chunk's file URL (Turbopack's dev server) keeps an unchanged function's cache", async () => {
+  const chunk = vm.runInThisContext("(cr) => [cr(function getStable() { return { stable: true }; }), cr(function getOther() { return {}; })]", {
+    filename: "/app/.next/server/chunks/[root-of-the-server]__x._.js",
+  });
+  const [stable] = chunk(cacheResource);
+  const value = stable();
+  // An edit elsewhere in the module moves the function; the update names the chunk as a URL.
+  const update = vm.runInThisContext("// an edit\n\n(cr) => cr(function getStable() { return { stable: true }; })", {
+    filename: "file:///app/.next/server/chunks/%5Broot-of-the-server%5D__x._.js?id=%5Bproject%5D/lib/a.ts",
+  });
+  const updated = update(cacheResource);
+  await tick();
+  assert.equal(updated(), value);
+});
