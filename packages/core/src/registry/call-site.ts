@@ -23,6 +23,12 @@ export interface CallSite {
    * agree; an edited file differs. Runtimes without script hashes fall back to the full name.
    */
   readonly version: string;
+  /**
+   * `line:column` where the function making the call starts: the module's own function in a
+   * chunk of many modules (Turbopack's and webpack's module factories), which tells apart the
+   * modules of one chunk.
+   */
+  readonly scope: string;
 }
 
 interface V8CallSite {
@@ -32,6 +38,8 @@ interface V8CallSite {
   getColumnNumber(): number | null;
   isEval(): boolean;
   getScriptHash?(): string;
+  getEnclosingLineNumber?(): number | null;
+  getEnclosingColumnNumber?(): number | null;
 }
 
 /** The default name `vm` gives a script compiled without a filename. */
@@ -44,7 +52,7 @@ const VM_ANONYMOUS = /^evalmachine\.</;
  * Costs one stack capture, so it runs once per wrap, never per call.
  */
 export function callerSite(boundary: Function, frames: 1 | 2): CallSite | undefined {
-  const found: { name: string; line: number; column: number; hash: string | undefined }[] = [];
+  const found: { name: string; line: number; column: number; hash: string | undefined; scope: string }[] = [];
   for (const site of captureSites(boundary)) {
     const name = site.getScriptNameOrSourceURL() ?? site.getFileName() ?? undefined;
     if (name === undefined || name === "") {
@@ -53,7 +61,8 @@ export function callerSite(boundary: Function, frames: 1 | 2): CallSite | undefi
     }
     if (name.startsWith("node:")) continue;
     if (found.length === 0 && VM_ANONYMOUS.test(name)) return undefined;
-    found.push({ name, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, hash: safeHash(site) });
+    const scope = `${site.getEnclosingLineNumber?.() ?? 0}:${site.getEnclosingColumnNumber?.() ?? 0}`;
+    found.push({ name, line: site.getLineNumber() ?? 0, column: site.getColumnNumber() ?? 0, hash: safeHash(site), scope });
     if (found.length === frames) break;
   }
   const first = found[0];
@@ -61,7 +70,7 @@ export function callerSite(boundary: Function, frames: 1 | 2): CallSite | undefi
   const position = found
     .map((frame, i) => (i === 0 || frame.name === first.name ? "" : `${stripQuery(frame.name)}@`) + `${frame.line}:${frame.column}`)
     .join(">");
-  return { file: stripQuery(first.name), script: first.name, position, version: first.hash ?? first.name };
+  return { file: stripQuery(first.name), script: first.name, position, version: first.hash ?? first.name, scope: first.scope };
 }
 
 function captureSites(boundary: Function): V8CallSite[] {

@@ -1,6 +1,7 @@
 import { FunctionIdentityError } from "../errors.js";
 import { EventStream, reportProblem } from "../events/events.js";
 import type { FunctionCache } from "../cache/function-cache.js";
+import type { CallSite } from "./call-site.js";
 import type { FunctionIdentity } from "./identity.js";
 import { globalSingleton } from "../global-singleton.js";
 import { reconcileReload, type Definition } from "./reloads.js";
@@ -54,7 +55,7 @@ export function registerCache(identity: FunctionIdentity, create: () => Function
     adopt(current);
     // Wrapped again by the newest text of its file: it belongs to that text now.
     const def = newest ? definitions.get(site.file)?.find((d) => d.cache === current) : undefined;
-    if (def !== undefined) Object.assign(def, { script: site!.script, version: site!.version, fresh: false });
+    if (def !== undefined && def.version !== site!.version) takeOver(def, site!, identity.key);
     return current;
   }
   refuseDuringRetirement(identity);
@@ -70,7 +71,7 @@ export function registerCache(identity: FunctionIdentity, create: () => Function
   if (moved.length === 1) {
     const def = moved[0]!;
     if (registry.caches.get(def.key) === def.cache) registry.caches.delete(def.key);
-    Object.assign(def, { key: identity.key, script: site.script, position: site.position, version: site.version, fresh: false });
+    takeOver(def, site, identity.key);
     registry.caches.set(identity.key, def.cache);
     adopt(def.cache);
     return def.cache;
@@ -84,6 +85,8 @@ export function registerCache(identity: FunctionIdentity, create: () => Function
     script: site.script,
     version: site.version,
     position: site.position,
+    scope: site.scope,
+    movedFrom: undefined,
     fnName: identity.fnName,
     isMethod: identity.isMethod,
     displayName: identity.displayName,
@@ -95,6 +98,12 @@ export function registerCache(identity: FunctionIdentity, create: () => Function
   // A new definition in the newest text of a file that had other texts: maybe an edited one.
   if (newest && inFile.some((d) => !d.cache.retired && d.version !== site.version)) scheduleReconcile(site.file, site.version);
   return cache;
+}
+
+/** A newer text of the file wrapped `def` again (same signature): the definition is now that text's. */
+function takeOver(def: Definition, site: CallSite, key: string): void {
+  def.movedFrom = `${def.version}\n${def.scope}`;
+  Object.assign(def, { key, script: site.script, position: site.position, version: site.version, scope: site.scope, fresh: false });
 }
 
 /**

@@ -8,8 +8,9 @@
  * - a named function or method replaces the one earlier definition of that name — only when
  *   exactly one earlier and one new definition carry the name;
  * - anonymous functions pair up in wrap order — only when the counts agree and the earlier ones
- *   all come from one earlier text of the same script (a chunk of many modules, updated one
- *   module at a time, cannot be paired this way).
+ *   all come from one earlier text of the same script, or, in a chunk of many modules updated one
+ *   module at a time, from the one module function that the new text's unchanged definitions
+ *   moved out of.
  * Anything else is ambiguous: nothing is released (a warning says so). Releasing a value that
  * another live function still uses is worse than keeping a stale one until the process ends.
  */
@@ -24,6 +25,10 @@ export interface Definition {
   script: string;
   version: string;
   position: string;
+  /** Where the function making the wrap starts (in a chunk: the module's function). */
+  scope: string;
+  /** Set when a newer text took this definition over: the text and scope it came from. */
+  movedFrom: string | undefined;
   readonly fnName: string;
   readonly isMethod: boolean;
   readonly displayName: string;
@@ -65,13 +70,30 @@ export function reconcileReload(defs: readonly Definition[], version: string): R
   const freshAnonymous = fresh.filter(isAnonymous).sort((a, b) => a.ordinal - b.ordinal);
   const earlierAnonymous = earlier.filter(isAnonymous).sort((a, b) => a.ordinal - b.ordinal);
   if (freshAnonymous.length > 0 && earlierAnonymous.length > 0) {
-    const shape = queryShape(freshAnonymous[0]!.script);
-    const oneText = new Set(earlierAnonymous.map((d) => d.version)).size === 1;
-    const sameScheme = earlierAnonymous.every((d) => queryShape(d.script) === shape);
-    if (oneText && sameScheme && earlierAnonymous.length === freshAnonymous.length) replaced.push(...earlierAnonymous);
+    const pairs = anonymousCounterparts(freshAnonymous, earlierAnonymous, defs, version);
+    if (pairs !== undefined) replaced.push(...pairs);
     else ambiguous.add("anonymous");
   }
   return { replaced, ambiguous: [...ambiguous] };
+}
+
+/** The earlier anonymous definitions the fresh ones replace, or undefined when that is unclear. */
+function anonymousCounterparts(
+  fresh: readonly Definition[],
+  earlier: readonly Definition[],
+  defs: readonly Definition[],
+  version: string,
+): Definition[] | undefined {
+  const shape = queryShape(fresh[0]!.script);
+  const oneText = new Set(earlier.map((d) => d.version)).size === 1;
+  if (oneText && earlier.every((d) => queryShape(d.script) === shape) && earlier.length === fresh.length) return [...earlier];
+  // A chunk of many modules: the module's unchanged definitions say which module function of
+  // the earlier text this one is (they all moved out of one).
+  const anchors = new Set(defs.filter((d) => d.version === version && d.movedFrom !== undefined).map((d) => d.movedFrom));
+  if (anchors.size !== 1) return undefined;
+  const [anchor] = anchors;
+  const inModule = earlier.filter((d) => `${d.version}\n${d.scope}` === anchor);
+  return inModule.length === fresh.length ? inModule : undefined;
 }
 
 function isAnonymous(d: Definition): boolean {

@@ -136,3 +136,28 @@ test("a module re-evaluated under its chunk's file URL (Turbopack's dev server) 
   await tick();
   assert.equal(updated(), value);
 });
+
+test("an anonymous function edited in one module of a many-module chunk releases its old entry, and no other module's", async () => {
+  const released: string[] = [];
+  const hook = (value: { from: string }) => void released.push(value.from);
+  // Two modules in one chunk, each in its own function (as Turbopack's dev server writes them).
+  const chunk = vm.runInThisContext(
+    "(cr, hook) => [" +
+      "(() => [cr(function stableA() { return { from: 'stable-a' }; }, { onRelease: hook }), cr(() => ({ from: 'anon-a' }), { onRelease: hook })])()," +
+      "(() => [cr(() => ({ from: 'anon-b' }), { onRelease: hook })])()]",
+    { filename: "/app/.next/server/chunks/[many]__y._.js" },
+  );
+  const [[stableA, anonA], [anonB]] = chunk(cacheResource, hook);
+  const [stableValue, , anonBValue] = [stableA(), anonA(), anonB()];
+  // Module a updated: its anonymous function edited (and moved), its named one unchanged.
+  const update = vm.runInThisContext(
+    "(cr, hook) => [cr(() => ({ from: 'anon-a2' }), { onRelease: hook }), cr(function stableA() { return { from: 'stable-a' }; }, { onRelease: hook })]",
+    { filename: "file:///app/.next/server/chunks/%5Bmany%5D__y._.js?id=lib/a.ts" },
+  );
+  const [anonA2, stableA2] = update(cacheResource, hook);
+  await tick();
+  assert.deepEqual(released, ["anon-a"], "module a's old anonymous value, and nothing of module b");
+  assert.equal(stableA2(), stableValue);
+  assert.equal(anonB(), anonBValue);
+  assert.equal(anonA2().from, "anon-a2");
+});
