@@ -72,8 +72,9 @@ describe("file uploads", () => {
       const runs = finishedRuns(page);
       page.ws.send(JSON.stringify({ type: "rerun" }));
       await waitUntil(() => finishedRuns(page) === runs + 1, "the session still reruns");
-      assert.match(texts(page.messages).at(-2) ?? "", /^session runs: \d+$/);
-      assert.equal(texts(page.messages).at(-1), `got data ✓.bin: ${LIMIT} bytes, sha256 ${digest(exact)}`, "the refused uploads changed nothing");
+      const [runsText, fileText] = texts(page.messages).slice(-3);
+      assert.match(runsText ?? "", /^session runs: \d+$/);
+      assert.equal(fileText, `got data ✓.bin: ${LIMIT} bytes, sha256 ${digest(exact)}`, "the refused uploads changed nothing");
       page.ws.close();
       await waitUntil(() => server.sessionCount === 0, "closed");
       assert.equal((await post(server, token, id, exact)).status, 403, "a closed socket's token is void");
@@ -89,6 +90,7 @@ describe("file uploads", () => {
       await input.setInputFiles({ name: "exact.bin", mimeType: "application/octet-stream", buffer: Buffer.from(exact) });
       await page.getByText(`got exact.bin: ${LIMIT} bytes, sha256 ${digest(exact)}`).waitFor(WAIT);
       await page.getByText("exact.bin (976.6 KiB)").waitFor(WAIT);
+      await page.getByText('type: "application/octet-stream"').waitFor(WAIT);
       const runs = Number(((await page.getByText(/^session runs: \d+$/).textContent()) ?? "").replace("session runs: ", ""));
 
       await input.setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: Buffer.from(bytesOf(LIMIT + 1)) });

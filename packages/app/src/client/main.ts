@@ -30,7 +30,8 @@ function start(): void {
     try {
       const response = await fetch(`/upload?widget=${encodeURIComponent(id)}`, {
         method: "POST",
-        headers: { "x-upload-token": uploadToken, "x-file-name": encodeURIComponent(file.name), "content-type": file.type || "application/octet-stream" },
+        // The content type is the file's own (none when the browser knows none).
+        headers: { "x-upload-token": uploadToken, "x-file-name": encodeURIComponent(file.name) },
         body: file,
       });
       return response.ok ? undefined : (await response.text()) || `Upload failed (${response.status}).`;
