@@ -176,7 +176,8 @@ describe("the command line", () => {
     try {
       let out = "";
       child.stdout.on("data", (chunk: Buffer) => (out += String(chunk)));
-      await waitUntil(() => /Local URL: (\S+)/.test(out), "the command prints its URL", 30_000);
+      // The whole banner: its lines may arrive in separate chunks.
+      await waitUntil(() => out.includes("Press Ctrl+C to stop."), "the command prints its banner", 30_000);
       assert.match(out, /Also accepting pages served from https:\/\/apps\.example\.com/);
       const url = /Local URL: (\S+)/.exec(out)![1]!;
       const server = { url, port: Number(new URL(url).port) } as AppServer;
