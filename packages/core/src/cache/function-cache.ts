@@ -216,7 +216,7 @@ export class FunctionCache {
     const entry = this.#storeForCall().entries.get(this.#keyOf(this.#keyer.key(args)));
     if (entry === undefined || entry.pending || entry.removed) return undefined;
     if (candidate !== entry.value && candidate !== entry.result) return undefined;
-    return takeLease(entry.value, (entry.leases ??= new LeaseCount()));
+    return takeLease(entry.value, (entry.leases ??= new LeaseCount(this.#stats)));
   }
 
   /**

@@ -39,11 +39,18 @@ export interface Lease<V> extends Disposable, AsyncDisposable {
   release(): void;
 }
 
+/** Where a function's cache counts its leases and draining values (its stats). */
+export interface LeaseTally {
+  openLeases: number;
+  draining: number;
+}
+
 /** The open leases on one stored value. */
 export class LeaseCount {
   open = 0;
   /** Set while the value, already removed from the cache, waits for its last lease. */
   onLast: (() => void) | undefined = undefined;
+  constructor(readonly tally: LeaseTally) {}
 }
 
 class HeldLease<V> implements Lease<V> {
@@ -54,6 +61,7 @@ class HeldLease<V> implements Lease<V> {
     count: LeaseCount,
   ) {
     count.open++;
+    count.tally.openLeases++;
     this.#count = count;
   }
 
@@ -62,6 +70,7 @@ class HeldLease<V> implements Lease<V> {
     if (count === undefined) return;
     this.#count = undefined;
     count.open--;
+    count.tally.openLeases--;
     if (count.open === 0) count.onLast?.();
   }
 
@@ -126,6 +135,7 @@ export function releaseAfterLeases(count: LeaseCount | undefined, plan: DrainPla
       if (ended) return;
       ended = true;
       draining.delete(drain);
+      count.tally.draining--;
       timer?.cancel();
       count.onLast = undefined;
       if (cause !== undefined) {
@@ -143,6 +153,7 @@ export function releaseAfterLeases(count: LeaseCount | undefined, plan: DrainPla
     },
   };
   draining.add(drain);
+  count.tally.draining++;
   drainOfPromise.set(done, drain);
   count.onLast = () => drain.end();
   if (plan.drainMs !== null) timer = startLongTimer(plan.clock, () => drain.end("drain timeout"), plan.drainMs);

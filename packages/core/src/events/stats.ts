@@ -14,6 +14,10 @@ export interface FunctionStats {
   readonly meanComputeMs: number;
   /** Longest successful computation, in milliseconds. */
   readonly maxComputeMs: number;
+  /** Leases (`fn.acquire`) not released yet, on stored values and on removed ones. */
+  readonly leases: number;
+  /** Removed values waiting for their last lease (or their drain timeout) before they are released. */
+  readonly draining: number;
 }
 
 /** Totals over every cached function, plus each function's own counters. */
@@ -23,6 +27,8 @@ export interface GlobalStats {
   readonly misses: number;
   readonly errors: number;
   readonly releases: Readonly<Partial<Record<ReleaseReason, number>>>;
+  readonly leases: number;
+  readonly draining: number;
   readonly functions: readonly FunctionStats[];
 }
 
@@ -34,6 +40,9 @@ export class StatsCounter {
   computed = 0;
   totalComputeMs = 0;
   maxComputeMs = 0;
+  /** Kept by the function's leases (leases.ts). */
+  openLeases = 0;
+  draining = 0;
   readonly releases: Partial<Record<ReleaseReason, number>> = {};
 
   recordComputed(durationMs: number): void {
@@ -56,6 +65,8 @@ export class StatsCounter {
       releases: { ...this.releases },
       meanComputeMs: this.computed === 0 ? 0 : this.totalComputeMs / this.computed,
       maxComputeMs: this.maxComputeMs,
+      leases: this.openLeases,
+      draining: this.draining,
     };
   }
 }
@@ -76,5 +87,11 @@ export function totalStats(functions: readonly FunctionStats[]): GlobalStats {
       releases[reason] = (releases[reason] ?? 0) + count;
     }
   }
-  return { entries, hits, misses, errors, releases, functions };
+  let leases = 0;
+  let draining = 0;
+  for (const f of functions) {
+    leases += f.leases;
+    draining += f.draining;
+  }
+  return { entries, hits, misses, errors, releases, leases, draining, functions };
 }

@@ -109,6 +109,13 @@ test("the shutdown's timer does not keep the process alive: with nothing else to
   assert.match(end.stderr, /shutdown did not finish in time: `getThing\(\)`: 1 open lease\(s\) \(released now\)/);
 });
 
+test("shutdown()'s own timer does not keep the process alive either", { timeout: 60_000 }, async () => {
+  const child = startChild("plain-shutdown");
+  const end = await child.exited;
+  assert.equal(end.code, 0, end.stderr);
+  assert.deepEqual(end.lines, ["ready"], "the process ended on its own, without waiting out the one-hour timeout");
+});
+
 test("the returned function uninstalls the handlers", { timeout: 60_000 }, async () => {
   const child = startChild("uninstall");
   await child.waitFor("ready");

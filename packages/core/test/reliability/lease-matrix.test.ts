@@ -338,6 +338,8 @@ async function runCell(t: Table, mode: LeaseMode): Promise<void> {
   const wrong = t.created.map((value) => [value, reasons(value)] as const).filter(([, r]) => r.length !== 1);
   assert.deepEqual(wrong.map(([value, r]) => `${value} released ${r.length} times (${r.join(", ")})`), [], "every value is released exactly once");
   assert.deepEqual(t.problems, [], "no value was released under an open lease");
+  const { leases, draining } = t.get.stats();
+  assert.deepEqual({ leases, draining }, { leases: 0, draining: 0 }, "stats: no lease left open, nothing draining");
   assertNoUnhandledSince(unhandledMark);
 }
 
