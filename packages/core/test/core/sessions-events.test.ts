@@ -288,7 +288,7 @@ describe("events and stats", () => {
     const s = get.stats();
     assert.deepEqual(
       { ...s },
-      { functionName: name, entries: 2, hits: 1, misses: 3, errors: 0, releases: { evicted: 1 }, meanComputeMs: 500 / 3, maxComputeMs: 300 },
+      { functionName: name, entries: 2, hits: 1, misses: 3, errors: 0, releases: { evicted: 1 }, meanComputeMs: 500 / 3, maxComputeMs: 300, leases: 0, draining: 0 },
     );
     const global = cacheResource.stats();
     assert.ok(global.functions.some((f) => f.functionName === name));
