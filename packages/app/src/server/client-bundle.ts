@@ -1,14 +1,10 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import { THEME_CSS } from "../client/theme.js";
-// Type-only, erased at runtime: it puts the page's modules into the TypeScript program, so the
-// package build (whose globs leave out src/app/client) still emits them beside this file, where
-// esbuild finds them in a published install.
-import type * as _page from "../client/main.js";
 
-/** The page's assets, built once at server start. */
+/** The page's assets. */
 export interface ClientAssets {
   readonly js: string;
   readonly css: string;
@@ -16,25 +12,39 @@ export interface ClientAssets {
   readonly version: string;
 }
 
+/** How the page's script is bundled: at package build time (scripts/build-client.mjs) or, from sources, at start. */
+export const CLIENT_BUILD_OPTIONS = {
+  bundle: true,
+  format: "iife",
+  platform: "browser",
+  target: "es2020",
+  minify: true,
+  legalComments: "none",
+  logLevel: "silent",
+} as const satisfies BuildOptions;
+
+/** Where the package build puts the bundled page script, relative to this module. */
+export const PREBUILT_CLIENT = new URL("../client/app.js", import.meta.url);
+
 /**
- * Bundles the page's TypeScript (`src/app/client/main.ts`, or its compiled `.js` beside this file
- * in a published build) with esbuild into one script. Takes a few hundred milliseconds, once.
+ * The page's assets. A built package ships the page's script already bundled (`dist/client/app.js`),
+ * so starting a server runs no esbuild; from sources (tests, development) it is bundled here from
+ * `src/client/main.ts`, once, and esbuild's service is stopped again.
  */
 export async function buildClientAssets(): Promise<ClientAssets> {
-  const ts = fileURLToPath(new URL("../client/main.ts", import.meta.url));
-  const entry = existsSync(ts) ? ts : fileURLToPath(new URL("../client/main.js", import.meta.url));
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "iife",
-    platform: "browser",
-    target: "es2020",
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-  });
-  const js = result.outputFiles[0]?.text ?? "";
+  const js = existsSync(PREBUILT_CLIENT)
+    ? readFileSync(PREBUILT_CLIENT, "utf8")
+    : await bundlePage(fileURLToPath(new URL("../client/main.ts", import.meta.url)));
   const version = createHash("sha256").update(js).update(THEME_CSS).digest("hex").slice(0, 12);
   return { js, css: THEME_CSS, version };
+}
+
+async function bundlePage(entry: string): Promise<string> {
+  const { build, stop } = await import("esbuild");
+  try {
+    const result = await build({ ...CLIENT_BUILD_OPTIONS, entryPoints: [entry], write: false });
+    return result.outputFiles[0]?.text ?? "";
+  } finally {
+    await stop();
+  }
 }

@@ -1,19 +1,21 @@
 import { watch, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { tsImport } from "tsx/esm/api";
+import { register } from "node:module";
+import { pathToFileURL } from "node:url";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { LoadedScript } from "../script/runner.js";
 import { syntaxErrorOf } from "./syntax-error.js";
 
 /**
- * Loads the app module with tsx (TypeScript, no build step) and reloads it when one of its own
- * source files changes.
+ * Loads the app module (TypeScript, no build step: see app-hooks.ts) and reloads it when one of
+ * its own source files changes.
  *
- * Each `tsImport` call gets a fresh module graph, so a reload re-evaluates the app and every
- * local module it imports; it also means the app holds its own copy of this library. That is why
- * the cache registry, the session context and the script context live on `globalThis`: every copy
- * finds the same ones, and cached functions keep their entries across reloads (a function whose
- * source changed gets a new cache, as with Streamlit).
+ * A reload re-evaluates the app and every local module it imports; packages, this library among
+ * them, are loaded once. An app that imports this library's sources by path (as its tests do)
+ * holds its own copy of it: that is why the cache registry, the session context and the script
+ * context live on `globalThis`, where every copy finds the same ones, and cached functions keep
+ * their entries across reloads (a function whose source changed gets a new cache, as with
+ * Streamlit).
  */
 export class AppLoader {
   readonly #file: string;
@@ -44,22 +46,36 @@ export class AppLoader {
 
   /** Imports (again) the app module. Never throws: a failure becomes the loaded state. */
   async load(): Promise<LoadedScript> {
-    const imported = new Set<string>();
-    const url = `${pathToFileURL(this.#file).href}?v=${++this.#version}`;
+    const version = ++this.#version;
+    const hooks = appHooks();
+    const files = new Set<string>([this.#file]);
+    let settled!: () => void;
+    const idle = new Promise<void>((resolve) => (settled = resolve));
+    const collect = (message: { loaded?: string; idle?: boolean }) => {
+      if (message.loaded !== undefined) files.add(message.loaded);
+      if (message.idle === true) settled();
+    };
+    hooks.on("message", collect);
+    hooks.ref(); // until the hooks' reply: it keeps the process waiting for it
+    let loaded: LoadedScript;
     try {
-      const mod = (await tsImport(url, {
-        parentURL: import.meta.url,
-        onImport: (u) => {
-          if (u.startsWith("file:") && !u.includes("/node_modules/")) imported.add(fileURLToPath(u.replace(/\?.*$/, "")));
-        },
-      })) as { default?: unknown };
+      // A unique version per load (across loaders too): every app file is evaluated afresh.
+      const mod = (await import(`${pathToFileURL(this.#file).href}?cr=${++loads}`)) as { default?: unknown };
       const script = scriptOf(mod);
-      this.#current = script !== undefined ? { ok: true, script } : { ok: false, error: new NoScriptError(this.#file) };
+      loaded = script !== undefined ? { ok: true, script } : { ok: false, error: new NoScriptError(this.#file) };
     } catch (error) {
-      this.#current = { ok: false, error: syntaxErrorOf(error, this.#file) ?? error };
+      loaded = { ok: false, error: syntaxErrorOf(error, this.#file) ?? error };
+    } finally {
+      // esbuild's service stops until the next load; the reply comes after every file report.
+      hooks.postMessage("idle");
+      await idle;
+      hooks.off("message", collect);
+      hooks.unref();
     }
-    imported.add(this.#file);
-    this.#watchedFiles = imported;
+    // Loads may overlap (an edit while loading): the newest one wins.
+    if (version !== this.#version) return this.#current;
+    this.#current = loaded;
+    this.#watchedFiles = new Set(files);
     if (this.#watching) this.#syncWatchers();
     return this.#current;
   }
@@ -111,6 +127,21 @@ export class AppLoader {
       });
     }, 120);
   }
+}
+
+let loads = 0;
+let hooksPort: MessagePort | undefined;
+
+/** Registers the app hooks once per process; their port reports loaded files and takes "idle". */
+function appHooks(): MessagePort {
+  if (hooksPort === undefined) {
+    process.setSourceMapsEnabled(true); // stack traces point into the app's sources
+    const { port1, port2 } = new MessageChannel();
+    register(new URL("./app-hooks.js", import.meta.url), { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
+    port1.unref();
+    hooksPort = port1;
+  }
+  return hooksPort;
 }
 
 /**

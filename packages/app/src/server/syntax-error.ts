@@ -22,11 +22,12 @@ const CONTEXT_LINES = 2;
 
 /**
  * The syntax errors of a failed transform (esbuild's "file:line:column: ERROR: text" lines, as
- * tsx reports them), or `undefined` when `error` is something else. `appFile` is the app module:
- * tsx may name it with another TypeScript extension (`app.mts` reported as `app.ts`).
+ * the app's module hooks report them, app-hooks.ts), or `undefined` when `error` is something else. `appFile` is the app module:
+ * a transform may name it with another TypeScript extension (`app.mts` reported as `app.ts`).
  */
 export function syntaxErrorOf(error: unknown, appFile: string): AppSyntaxError | undefined {
-  if (!(error instanceof Error) || error.name !== "TransformError") return undefined;
+  // Thrown on the loader thread, the error may arrive as a plain SyntaxError; its lines tell.
+  if (!(error instanceof Error) || (error.name !== "TransformError" && error.name !== "SyntaxError")) return undefined;
   const found = [...error.message.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.+)$/gm)];
   if (found.length === 0) return undefined;
   const parts = found.map(([, reported, line, column, text]) => {
