@@ -24,8 +24,9 @@ export type CachedFunction<F extends AnyFunction> = F & {
   /**
    * `clear()` removes every entry of this function; `clear(...args)` only the entry for these
    * arguments (keyed exactly like a call). Removal is immediate (the next call recomputes); the
-   * Promise settles once the `onRelease` hooks of the removed values have finished, and never
-   * rejects. With `scope: "session"`, inside a session only that session's entries are removed.
+   * Promise settles once the `onRelease` hooks of the removed values have finished (a value still
+   * leased is released when its last lease ends, or at `drainTimeout`), and never rejects. With
+   * `scope: "session"`, inside a session only that session's entries are removed.
    */
   clear(...args: Parameters<F> | []): Promise<void>;
   /**
@@ -76,7 +77,7 @@ export interface CacheResource {
   (options: CacheOptions): CacheDecorator;
   /**
    * Removes every entry of every cached function (all sessions). Settles when the release hooks
-   * have finished; never rejects.
+   * have finished (leased values: after their last lease, or at `drainTimeout`); never rejects.
    */
   clear(): Promise<void>;
   /**
@@ -239,7 +240,8 @@ export const cacheResource: CacheResource = Object.assign(cacheResourceImpl as C
 
 /**
  * Ends a session: releases the entries every session-scoped function holds for it. Settles when
- * their release hooks have finished; never rejects.
+ * their release hooks have finished (leased values: after their last lease, or at
+ * `drainTimeout`); never rejects.
  * @example
  * socket.on("close", () => endSession(socket.id));
  */

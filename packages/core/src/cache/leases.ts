@@ -141,7 +141,7 @@ export function releaseAfterLeases(count: LeaseCount | undefined, plan: DrainPla
       if (cause !== undefined) {
         reportProblem(
           `\`${plan.functionName}()\` value released (reason "${plan.reason}") with ${count.open} lease(s) still open`,
-          `its ${cause} passed first`,
+          cause === "drain timeout" ? `its drainTimeout (${plan.drainMs} ms) passed first` : "the shutdown timeout passed first",
         );
       }
       let hook: Promise<void> | undefined;
