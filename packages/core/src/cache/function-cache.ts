@@ -562,7 +562,7 @@ export class FunctionCache {
     entry.flight = undefined;
     if (entry.removed) {
       // Cleared while computing: the value belongs to a state that no longer exists.
-      void this.#release(value, entry.removedReason ?? "clear", entry);
+      entry.lateRelease = this.#release(value, entry.removedReason ?? "clear", entry);
       // A fresh computation would be stored under the ended session, keeping it alive unreleased.
       if (entry.removedReason === "session-end") throw new SessionEndedError(this.displayName, entry.store.sessionId ?? "");
       if (attempt + 1 >= MAX_CLEARED_ATTEMPTS) throw new ClearedWhileComputingError(this.displayName, attempt + 1);
@@ -820,12 +820,14 @@ export class FunctionCache {
 
   /**
    * `cacheResource.shutdown()`: removes every entry; the caller bounds the wait for what is
-   * returned. Running computations are waited for too: their values are released as they settle.
+   * returned. Running computations are waited for too, and the release of their values.
    */
   shutdown(): Promise<void>[] {
     const flights: Promise<void>[] = [];
     for (const store of this.#allStores()) {
-      for (const entry of store.entries.values()) if (entry.flight !== undefined) flights.push(entry.flight.then(noop, noop));
+      for (const entry of store.entries.values()) {
+        if (entry.flight !== undefined) flights.push(entry.flight.then(noop, noop).then(() => entry.lateRelease));
+      }
     }
     return [...this.#removeAll(this.#allStores(), "shutdown"), ...flights];
   }

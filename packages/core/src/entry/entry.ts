@@ -54,6 +54,8 @@ export class Entry implements Expirable {
   refreshing = false;
   /** No new background refresh before this clock time (after a failed one). */
   refreshBackoffUntil = 0;
+  /** The release of the value computed after the entry was removed (its hook's promise, if async). */
+  lateRelease: Promise<void> | undefined = undefined;
   /** Leases on the current value (`fn.acquire`), made on the first one. */
   leases: LeaseCount | undefined = undefined;
 

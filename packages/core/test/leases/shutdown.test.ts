@@ -121,6 +121,7 @@ test("shutdown with nothing cached settles at once; a bad timeout is a typed err
 
 test("a computation running when shutdown starts: its value is released with reason shutdown, its waiters get CacheShutdownError", async () => {
   const gate = deferred();
+  const hookGate = deferred();
   const clock = new ManualClock();
   const released: [string, ReleaseReason][] = [];
   const fn = cacheResource(
@@ -128,7 +129,14 @@ test("a computation running when shutdown starts: its value is released with rea
       await gate.promise;
       return key;
     },
-    { name: unique("flight"), clock, onRelease: (value, reason) => void released.push([value, reason]) },
+    {
+      name: unique("flight"),
+      clock,
+      onRelease: async (value, reason) => {
+        released.push([value, reason]);
+        await hookGate.promise;
+      },
+    },
   );
   const waiters = [fn("x"), fn("x")];
   let settled = false;
@@ -139,6 +147,9 @@ test("a computation running when shutdown starts: its value is released with rea
   for (const outcome of await Promise.allSettled(waiters)) {
     assert.ok(outcome.status === "rejected" && outcome.reason instanceof CacheShutdownError, String(outcome.status));
   }
+  await flush();
+  assert.equal(settled, false, "shutdown waits for the async release hook of the computed value");
+  hookGate.resolve();
   await done;
   assert.deepEqual(released, [["x", "shutdown"]]);
 });
