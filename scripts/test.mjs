@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * Runs every package's tests with Node's test runner (TypeScript through tsx), one summary for all.
+ * Runs every package's tests and the cross-package tests in `test/` with Node's test runner
+ * (TypeScript through tsx), one summary for all.
  * Arguments narrow the run to files whose path contains one of them: `npm test -- replay lease`.
  */
 import { spawnSync } from "node:child_process";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 const filters = process.argv.slice(2);
 const files = [];
 for (const pkg of readdirSync("packages")) walk(join("packages", pkg, "test"));
+walk("test");
 const selected = files.filter((f) => filters.length === 0 || filters.some((x) => f.includes(x))).sort();
 if (selected.length === 0) {
   console.error(`test: no test file matches ${filters.join(", ")}`);

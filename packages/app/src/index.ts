@@ -17,6 +17,8 @@
  *   const text = st.textInput("Text", { value: "I love it" });
  *   st.write("Score:", model.score(text));
  * }
+ *
+ * @module @cache-resource/app
  */
 import { StreamlitApi } from "./api/st.js";
 

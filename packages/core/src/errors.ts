@@ -6,9 +6,31 @@
  * Messages say what was wrong and how to fix it.
  */
 
+/** Marks the errors of every copy of the library (`Symbol.for`: the same key in each copy). */
+const BRAND = Symbol.for("cache-resource.error");
+
 /** Base class of every error raised by cache-resource itself. */
 export class CacheResourceError extends Error {
   override name = "CacheResourceError";
+
+  static {
+    Object.defineProperty(this.prototype, BRAND, { value: true });
+  }
+
+  /**
+   * `instanceof` also recognises errors raised by another copy of cache-resource in the same
+   * process (its CommonJS and ESM builds both loaded, say). That copy's classes are other
+   * objects, so the prototype test fails; an error carrying the brand whose class chain has a
+   * class of this name matches instead.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== "object" || value === null || !(BRAND in value)) return false;
+    for (let proto = Object.getPrototypeOf(value); proto; proto = Object.getPrototypeOf(proto)) {
+      if (Object.hasOwn(proto, "constructor") && proto.constructor.name === this.name) return true;
+    }
+    return false;
+  }
 }
 
 /** Where an unhashable argument sits: the parameter's name when known, else its position. */

@@ -2,6 +2,8 @@
  * `cache-resource/host`: for hosts that show a cached function's progress (a terminal, an app
  * runtime, a devtools panel). Applications rarely need it; `cacheResource` itself is in the main
  * entry.
+ *
+ * @module cache-resource/host
  */
 export type { CacheHost, MissInfo, MissOutcome, MissScope } from "./hosts/host.js";
 export { SPINNER_DELAY_MS } from "./hosts/host.js";

@@ -1,3 +1,9 @@
+/**
+ * `cache-resource`: Streamlit's `st.cache_resource` for TypeScript. {@link cacheResource} makes a
+ * factory a singleton per argument set, with TTL, size bounds, validation and release hooks.
+ *
+ * @module cache-resource
+ */
 export { cacheResource, endSession } from "./api/cache-resource.js";
 export type { AcquireResult, CachedFunction, CacheDecorator, CacheResource } from "./api/cache-resource.js";
 export type { Lease } from "./cache/leases.js";

@@ -14,7 +14,7 @@ export interface Clock {
   now(): number;
   /**
    * Calls `callback` once after `delayMs`. Implementations must not keep the process alive
-   * (Node timers are `unref`'d). `delayMs` never exceeds {@link MAX_TIMER_DELAY_MS}.
+   * (Node timers are `unref`'d). `delayMs` never exceeds 2³¹ − 1 ms (about 24.8 days), the most `setTimeout` takes.
    */
   setTimer(callback: () => void, delayMs: number): TimerHandle;
 }

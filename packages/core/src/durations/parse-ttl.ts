@@ -88,7 +88,7 @@ function reject(value: unknown, problem: string): never {
  * Rejected, always with an {@link InvalidTtlError} naming the problem: empty strings, bare numbers
  * in a string (`"100"`: pandas would read nanoseconds, users mean seconds), unknown units,
  * negative values, NaN and Infinity, malformed numbers (`"1..5h"`), years and months, strings
- * over {@link MAX_TTL_STRING_LENGTH} characters, results too large for a double, and any other
+ * over 1,000 characters, results too large for a double, and any other
  * type. A `bigint` is rejected too: it is most often a nanosecond count from
  * `process.hrtime.bigint()`, so reading it as seconds would be a silent 10^9 mistake.
  *
