@@ -49,8 +49,8 @@ const peers: [name: string, source: string][] = [
 ];
 
 const core = await measure('export * from "./packages/core/dist/index.js";');
-const rows = [["cache-resource (everything it exports)", version("cache-resource"), core] as const];
-for (const [name, source] of peers) rows.push([name, version(name), await measure(source)] as const);
+const rows: [name: string, version: string, size: Measured][] = [["cache-resource (everything it exports)", version("cache-resource"), core]];
+for (const [name, source] of peers) rows.push([name, version(name), await measure(source)]);
 
 const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`;
 const lines = [
