@@ -170,177 +170,147 @@ interface NumberToken {
  */
 export function scanDuration(text: string): ScanResult {
   try {
-    return { ok: true, ns: new Scanner(text).run() };
+    return { ok: true, ns: scan(text) };
   } catch (err) {
     if (err instanceof ScanProblem) return { ok: false, problem: err.message };
     throw err;
   }
 }
 
-class Scanner {
-  private i = 0;
-  private total = 0n;
-  private lastRank = NO_UNIT_YET;
-  private lastUnit = "";
-
-  constructor(private readonly text: string) {}
-
-  run(): bigint {
-    const first = this.text[0];
-    if (first === undefined) fail("the string is empty; use null for a ttl that never expires");
-    if (first === "P" || first === "p") this.iso();
-    else this.pandas();
-    return roundToNs(this.total);
-  }
+/**
+ * The scanner proper. One closure over the position and the running total (rather than a class)
+ * so that a minifier can shorten every helper's name: this is the core's largest module.
+ */
+function scan(t: string): bigint {
+  let i = 0;
+  let total = 0n;
+  let lastRank = NO_UNIT_YET;
+  let lastUnit = "";
 
   // ---- shared pieces -------------------------------------------------------------------------
 
   /** Where we are, for messages: the text just before index `at`. */
-  private where(at: number): string {
-    if (at === 0) return "at the start";
-    return `after ${quote(this.text.slice(Math.max(0, at - 20), at))}`;
-  }
+  const where = (at: number): string => (at === 0 ? "at the start" : `after ${quote(t.slice(Math.max(0, at - 20), at))}`);
 
-  private add(num: NumberToken, unit: UnitKey): void {
+  const add = (num: NumberToken, unit: UnitKey): void => {
     const amount = scaledAmount(num.int, num.frac, UNIT_NS[unit]);
     if (amount === null) fail(`the number ${quote(num.text)} is too large`);
-    this.total += amount;
-  }
+    total += amount;
+  };
 
   /** Enforce largest-to-smallest order, each unit once; catches typos such as "1h 30h". */
-  private order(unit: UnitKey, written: string): void {
+  const order = (unit: UnitKey, written: string): void => {
     const rank = RANK[unit];
-    if (rank === this.lastRank) {
-      fail(`${quote(written)} repeats the unit of ${quote(this.lastUnit)}; give each unit once, e.g. "1h 30m"`);
+    if (rank === lastRank) {
+      fail(`${quote(written)} repeats the unit of ${quote(lastUnit)}; give each unit once, e.g. "1h 30m"`);
     }
-    if (rank > this.lastRank) {
-      fail(
-        `${quote(written)} comes after the smaller unit ${quote(this.lastUnit)}; ` +
-          `write units from largest to smallest, e.g. "1h 30m 15s"`,
-      );
+    if (rank > lastRank) {
+      fail(`${quote(written)} comes after the smaller unit ${quote(lastUnit)}; write units from largest to smallest, e.g. "1h 30m 15s"`);
     }
-    this.lastRank = rank;
-    this.lastUnit = written;
-  }
+    lastRank = rank;
+    lastUnit = written;
+  };
+
+  const skipDigits = (): void => {
+    while (i < t.length && isDigit(t.charCodeAt(i))) i++;
+  };
 
   /** Digits, then optionally a decimal separator and at least one digit. Caller checked the first char. */
-  private readNumber(allowComma: boolean): NumberToken {
-    const t = this.text;
-    const start = this.i;
-    let i = start;
-    while (i < t.length && isDigit(t.charCodeAt(i))) i++;
+  const readNumber = (allowComma: boolean): NumberToken => {
+    const isSep = (c: string | undefined): boolean => c === "." || (allowComma && c === ",");
+    const start = i;
+    skipDigits();
     const intEnd = i;
     let frac = "";
-    const sep = t[i];
-    if (sep === "." || (allowComma && sep === ",")) {
-      i++;
-      const fracStart = i;
-      while (i < t.length && isDigit(t.charCodeAt(i))) i++;
+    if (isSep(t[i])) {
+      const fracStart = ++i;
+      skipDigits();
       if (i === fracStart) {
-        const next = t[i];
-        if (next === "." || (allowComma && next === ",")) {
-          fail(`doubled decimal point in ${quote(t.slice(start, i + 1))}`);
-        }
+        if (isSep(t[i])) fail(`doubled decimal point in ${quote(t.slice(start, i + 1))}`);
         fail(`the decimal point in ${quote(t.slice(start, i))} must be followed by digits`);
       }
       frac = t.slice(fracStart, i);
-      const after = t[i];
-      if (after === "." || (allowComma && after === ",")) {
-        fail(`${quote(t.slice(start, i + 1))} has more than one decimal point`);
-      }
+      if (isSep(t[i])) fail(`${quote(t.slice(start, i + 1))} has more than one decimal point`);
     }
-    this.i = i;
     return { int: t.slice(start, intEnd), frac, text: t.slice(start, i) };
-  }
+  };
 
-  private skipSpaces(): void {
-    const t = this.text;
-    while (this.i < t.length && isSpace(t[this.i] as string)) this.i++;
-  }
+  const skipSpaces = (): void => {
+    while (i < t.length && isSpace(t[i] as string)) i++;
+  };
 
-  private readWord(): string {
-    const t = this.text;
-    const start = this.i;
-    while (this.i < t.length && isUnitChar(t[this.i] as string)) this.i++;
-    return t.slice(start, this.i);
-  }
+  const readWord = (): string => {
+    const start = i;
+    while (i < t.length && isUnitChar(t[i] as string)) i++;
+    return t.slice(start, i);
+  };
 
-  private negative(): never {
-    fail("negative durations are not allowed");
-  }
+  const negative = (): never => fail("negative durations are not allowed");
 
   // ---- pandas style: "1d 2h", "1.5 days", "1h23s", "1 days 02:03:04.5" ------------------------
 
-  private pandas(): void {
-    const t = this.text;
-    let first = true;
-    for (;;) {
-      this.component(first);
-      first = false;
-      this.skipSpaces();
-      if (this.i >= t.length) return;
-      if (t[this.i] === ",") {
-        this.i++;
-        this.skipSpaces();
-        if (this.i >= t.length) fail("the string ends with a comma");
+  const pandas = (): void => {
+    for (let first = true; ; first = false) {
+      component(first);
+      skipSpaces();
+      if (i >= t.length) return;
+      if (t[i] === ",") {
+        i++;
+        skipSpaces();
+        if (i >= t.length) fail("the string ends with a comma");
       }
     }
-  }
+  };
 
-  private component(first: boolean): void {
-    const t = this.text;
-    const start = this.i;
+  const component = (first: boolean): void => {
+    const start = i;
     const c = t[start] as string; // callers only come here before the end
-    if (c === "-" || c === "\u2212") this.negative();
-    if (c === "+") fail(`unexpected "+" ${this.where(start)}; write durations without a sign`);
+    if (c === "-" || c === "\u2212") negative();
+    if (c === "+") fail(`unexpected "+" ${where(start)}; write durations without a sign`);
     if (isDigit(c.charCodeAt(0)) || c === ".") {
-      const num = this.readNumber(false);
-      if (t[this.i] === ":") {
-        this.clock(num, start);
-        return;
-      }
-      this.skipSpaces();
-      const unitAt = this.i;
-      const word = this.readWord();
+      const num = readNumber(false);
+      if (t[i] === ":") return clock(num, start);
+      skipSpaces();
+      const unitAt = i;
+      const word = readWord();
       if (word === "") {
-        if (first && this.i >= t.length) {
+        if (first && i >= t.length) {
           fail(
             `${quote(t)} has no unit: pandas would read nanoseconds, but a bare number in a string is ` +
               `ambiguous; write ${quote(`${num.text}s`)} or the number ${short(num.text)} for seconds`,
           );
         }
-        const next = t[this.i];
+        const next = t[i];
         if (next !== undefined && !isDigit(next.charCodeAt(0)) && next !== ".") {
-          fail(`unexpected character ${quote(next)} ${this.where(this.i)}; expected a unit, e.g. "1h"`);
+          fail(`unexpected character ${quote(next)} ${where(i)}; expected a unit, e.g. "1h"`);
         }
         // Suggest the unit just below the previous one: "1h 30" most likely means "1h 30m".
-        const below = (this.lastRank === NO_UNIT_YET ? undefined : UNIT_BY_RANK[this.lastRank - 1]) ?? "s";
-        fail(`the number ${quote(num.text)} ${this.where(start)} has no unit; add one, e.g. ${quote(num.text + below)}`);
+        const below = (lastRank === NO_UNIT_YET ? undefined : UNIT_BY_RANK[lastRank - 1]) ?? "s";
+        fail(`the number ${quote(num.text)} ${where(start)} has no unit; add one, e.g. ${quote(num.text + below)}`);
       }
-      const unit = this.lookupUnit(word, unitAt);
-      this.order(unit, `${num.text}${word}`);
-      this.add(num, unit);
-      return;
+      const unit = lookupUnit(word, unitAt);
+      order(unit, `${num.text}${word}`);
+      return add(num, unit);
     }
     if (isUnitChar(c)) {
-      const word = this.readWord();
+      const word = readWord();
       const lower = word.toLowerCase();
       if (lower === "nan" || lower === "inf" || lower === "infinity") {
         fail(`${word} is not a duration; use null for a ttl that never expires`);
       }
       if (UNITS.has(lower)) fail(`the unit ${quote(word)} has no number before it; write e.g. "1${word}"`);
-      fail(`unexpected ${quote(word)} ${this.where(start)}; expected a number followed by a unit, e.g. "1h"`);
+      fail(`unexpected ${quote(word)} ${where(start)}; expected a number followed by a unit, e.g. "1h"`);
     }
-    fail(`unexpected character ${quote(c)} ${this.where(start)}; expected a number followed by a unit, e.g. "1h"`);
-  }
+    fail(`unexpected character ${quote(c)} ${where(start)}; expected a number followed by a unit, e.g. "1h"`);
+  };
 
-  private lookupUnit(word: string, at: number): UnitKey {
+  const lookupUnit = (word: string, at: number): UnitKey => {
     const lower = word.toLowerCase();
     const unit = UNITS.get(lower);
     if (unit !== undefined) return unit;
-    const next = this.text[this.i];
+    const next = t[i];
     if (lower === "e" && next !== undefined && (isDigit(next.charCodeAt(0)) || next === "+" || next === "-")) {
-      fail(`exponent notation ${this.where(at)} is not supported; write the number out, e.g. "1000s"`);
+      fail(`exponent notation ${where(at)} is not supported; write the number out, e.g. "1000s"`);
     }
     if (NO_FIXED_LENGTH.has(lower)) {
       fail(`months and years have no fixed length (unit ${quote(word)}); write days or weeks, e.g. "30d"`);
@@ -348,76 +318,72 @@ class Scanner {
     const alias = DEPRECATED_ALIASES.get(lower);
     if (alias !== undefined) fail(`unit ${quote(word)} is a deprecated pandas alias for ${alias}`);
     fail(`unknown unit ${quote(word)}; ${KNOWN_UNITS_HINT}`);
-  }
+  };
 
   /** "hh:mm:ss[.fff]" after an optional weeks/days part; it must end the string. */
-  private clock(hours: NumberToken, start: number): void {
-    const t = this.text;
+  const clock = (hours: NumberToken, start: number): void => {
     if (hours.frac !== "" || hours.int === "") {
       fail(`the hours in the clock time ${quote(t.slice(start))} must be a whole number`);
     }
-    if (this.lastRank <= RANK.h) {
-      fail(`a clock time hh:mm:ss cannot follow ${quote(this.lastUnit)}; only weeks and days can come before it`);
+    if (lastRank <= RANK.h) {
+      fail(`a clock time hh:mm:ss cannot follow ${quote(lastUnit)}; only weeks and days can come before it`);
     }
-    this.i++; // ':'
-    const minutes = this.twoDigits("minutes", start);
-    if (t[this.i] !== ":") {
-      if (this.i >= t.length) {
-        const hm = t.slice(start, this.i);
+    i++; // ':'
+    const minutes = twoDigits("minutes", start);
+    if (t[i] !== ":") {
+      if (i >= t.length) {
+        const hm = t.slice(start, i);
         fail(`${quote(hm)} is ambiguous (hh:mm or mm:ss?); write hh:mm:ss, e.g. ${quote(`${hm}:00`)}`);
       }
-      fail(`expected ":" after ${quote(t.slice(start, this.i))}; write hh:mm:ss`);
+      fail(`expected ":" after ${quote(t.slice(start, i))}; write hh:mm:ss`);
     }
-    this.i++;
-    const seconds = this.twoDigits("seconds", start);
+    i++;
+    const seconds = twoDigits("seconds", start);
     let frac = "";
-    if (t[this.i] === ".") {
-      this.i++;
-      const fracStart = this.i;
-      while (this.i < t.length && isDigit(t.charCodeAt(this.i))) this.i++;
-      if (this.i === fracStart) fail(`the decimal point in ${quote(t.slice(start, this.i))} must be followed by digits`);
-      frac = t.slice(fracStart, this.i);
+    if (t[i] === ".") {
+      const fracStart = ++i;
+      skipDigits();
+      if (i === fracStart) fail(`the decimal point in ${quote(t.slice(start, i))} must be followed by digits`);
+      frac = t.slice(fracStart, i);
     }
-    if (this.i < t.length) {
-      fail(`unexpected ${quote(t.slice(this.i))} after the clock time ${quote(t.slice(start, this.i))}; it must come last`);
+    if (i < t.length) {
+      fail(`unexpected ${quote(t.slice(i))} after the clock time ${quote(t.slice(start, i))}; it must come last`);
     }
-    if (minutes >= 60) fail(`the minutes in ${quote(t.slice(start))} must be below 60`);
-    if (seconds >= 60) fail(`the seconds in ${quote(t.slice(start))} must be below 60`);
-    this.add(hours, "h");
-    this.add({ int: String(minutes), frac: "", text: String(minutes) }, "m");
-    this.add({ int: String(seconds), frac, text: String(seconds) }, "s");
-    this.lastRank = -1;
-  }
+    for (const [value, what] of [[minutes, "minutes"], [seconds, "seconds"]] as const) {
+      if (value >= 60) fail(`the ${what} in ${quote(t.slice(start))} must be below 60`);
+    }
+    add(hours, "h");
+    add({ int: String(minutes), frac: "", text: String(minutes) }, "m");
+    add({ int: String(seconds), frac, text: String(seconds) }, "s");
+    lastRank = -1;
+  };
 
-  private twoDigits(what: string, start: number): number {
-    const t = this.text;
-    const a = t.charCodeAt(this.i);
-    const b = t.charCodeAt(this.i + 1);
-    const c = t.charCodeAt(this.i + 2); // NaN past the end: not a digit
-    if (!isDigit(a) || !isDigit(b) || isDigit(c)) {
+  const twoDigits = (what: string, start: number): number => {
+    const a = t.charCodeAt(i);
+    const b = t.charCodeAt(i + 1);
+    // NaN past the end: not a digit
+    if (!isDigit(a) || !isDigit(b) || isDigit(t.charCodeAt(i + 2))) {
       fail(`the ${what} in the clock time ${quote(t.slice(start))} need exactly two digits, as in "02:03:04"`);
     }
-    this.i += 2;
+    i += 2;
     return (a - 48) * 10 + (b - 48);
-  }
+  };
 
   // ---- ISO 8601: "PT1H30M", "P1DT2H", "P2W", "PT0.5S", "PT1,5S" ------------------------------
 
-  private iso(): void {
-    const t = this.text;
-    this.i = 1;
+  const iso = (): void => {
+    i = 1;
     if (t.length === 1) fail(`"P" alone has no components; write e.g. "PT1H" or "P1D"`);
     let inTime = false;
     let count = 0;
     let fractionSeen = false;
-    while (this.i < t.length) {
-      const at = this.i;
+    while (i < t.length) {
+      const at = i;
       const c = t[at] as string;
       if (c === "T" || c === "t") {
         if (inTime) fail(`"T" appears twice in an ISO 8601 duration`);
         inTime = true;
-        this.i++;
-        if (this.i >= t.length) {
+        if (++i >= t.length) {
           fail(
             count === 0
               ? `"PT" has no time components; write e.g. "PT1H30M"`
@@ -426,18 +392,16 @@ class Scanner {
         }
         continue;
       }
-      if (isSpace(c)) fail(`ISO 8601 durations cannot contain spaces (found one ${this.where(at)})`);
-      if (c === "-" || c === "\u2212") this.negative();
+      if (isSpace(c)) fail(`ISO 8601 durations cannot contain spaces (found one ${where(at)})`);
+      if (c === "-" || c === "\u2212") negative();
       if (!(isDigit(c.charCodeAt(0)) || c === "." || c === ",")) {
-        if ("WDHMSY".includes(c.toUpperCase())) {
-          fail(`the designator ${quote(c)} ${this.where(at)} has no number before it`);
-        }
-        fail(`unexpected character ${quote(c)} ${this.where(at)} in an ISO 8601 duration`);
+        if ("WDHMSY".includes(c.toUpperCase())) fail(`the designator ${quote(c)} ${where(at)} has no number before it`);
+        fail(`unexpected character ${quote(c)} ${where(at)} in an ISO 8601 duration`);
       }
       // ISO allows a fraction only on the smallest component given.
       if (fractionSeen) fail(`only the last component of an ISO 8601 duration may have a fraction`);
-      const num = this.readNumber(true);
-      const d = t[this.i];
+      const num = readNumber(true);
+      const d = t[i];
       if (d === undefined) {
         fail(
           `the number ${quote(num.text)} at the end has no designator; ` +
@@ -445,13 +409,19 @@ class Scanner {
         );
       }
       const unit = isoUnit(d.toUpperCase(), inTime, num.text, d);
-      this.i++;
-      this.order(unit, `${num.text}${d}`);
-      this.add(num, unit);
+      i++;
+      order(unit, `${num.text}${d}`);
+      add(num, unit);
       fractionSeen = num.frac !== "";
       count++;
     }
-  }
+  };
+
+  const first = t[0];
+  if (first === undefined) fail("the string is empty; use null for a ttl that never expires");
+  if (first === "P" || first === "p") iso();
+  else pandas();
+  return roundToNs(total);
 }
 
 function isoUnit(upper: string, inTime: boolean, num: string, written: string): UnitKey {
