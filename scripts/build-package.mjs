@@ -11,9 +11,12 @@
  *   `.cjs` files, so TypeScript under `node16` resolves `require()` to CommonJS types.
  *
  * No source maps ship: the sources do not ship either.
+ *
+ * The build goes to a fresh folder that then takes `dist/`'s place, so code running from `dist/`
+ * meanwhile (tests, while the packed-install test packs) never sees it empty or half written.
  */
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 
@@ -21,14 +24,15 @@ const require = createRequire(import.meta.url);
 const entries = process.argv.slice(2);
 if (entries.length === 0) throw new Error("build-package: name the entry files, e.g. src/index.ts");
 
-rmSync("dist", { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { stdio: "inherit" });
+const out = `dist.building-${process.pid}`;
+rmSync(out, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", out], { stdio: "inherit" });
 
 const { buildSync } = require("esbuild");
 for (const entry of entries) {
   buildSync({
     entryPoints: [entry],
-    outfile: join("dist/cjs", basename(entry).replace(/\.ts$/, ".cjs")),
+    outfile: join(out, "cjs", basename(entry).replace(/\.ts$/, ".cjs")),
     bundle: true,
     format: "cjs",
     platform: "node",
@@ -40,11 +44,16 @@ for (const entry of entries) {
   });
 }
 
-for (const file of walk("dist")) {
+for (const file of walk(out)) {
   if (!file.endsWith(".d.ts")) continue;
   const text = readFileSync(file, "utf8").replace(/(from\s+|import\()(["'])(\.{1,2}\/[^"']*?)\.js\2/g, "$1$2$3.cjs$2");
   writeFileSync(file.replace(/\.d\.ts$/, ".d.cts"), text);
 }
+
+const previous = `dist.previous-${process.pid}`;
+if (existsSync("dist")) renameSync("dist", previous);
+renameSync(out, "dist");
+rmSync(previous, { recursive: true, force: true });
 
 function* walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
