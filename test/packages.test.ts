@@ -50,7 +50,9 @@ before(async () => {
   writeFileSync(join(project, "ts/package.json"), JSON.stringify({ name: "ts-consumer", private: true }, null, 2));
   const typesNode = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies["@types/node"];
   await run(npm, ["install", "--no-audit", "--no-fund", "--loglevel=error", `@types/node@${typesNode}`], { cwd: join(project, "ts"), timeout: INSTALL_TIMEOUT_MS });
-  for (const name of ["consumer.mts", "consumer.cts", "consumer-bundler.ts"]) writeFileSync(join(project, "ts", name), consumer);
+  // Every package's types resolve, whatever packages there are: one namespace import of each.
+  const everyPackage = packed.map((p, i) => `import * as package${i} from "${p.name}";\nexport { package${i} };\n`).join("");
+  for (const name of ["consumer.mts", "consumer.cts", "consumer-bundler.ts"]) writeFileSync(join(project, "ts", name), consumer + everyPackage);
   writeFileSync(join(project, "ts/readme-app.mts"), appReadmeExample());
   // Both type checks start now and run side by side (they take longest); their tests await them.
   for (const [name, resolution, files] of TYPECHECKS) {
@@ -102,6 +104,22 @@ describe("packed tarballs", () => {
 });
 
 describe("installed from the tarballs", () => {
+  test("every package loads both ways, with the same exports from import and require", async () => {
+    const names = JSON.stringify(packed.map((p) => p.name));
+    const script = `
+      import { createRequire } from "node:module";
+      const require = createRequire(import.meta.url);
+      for (const name of ${names}) {
+        const esm = Object.keys(await import(name)).filter((k) => k !== "default").sort();
+        const cjs = Object.keys(require(name)).filter((k) => k !== "default" && k !== "__esModule").sort();
+        if (esm.length === 0) throw new Error(name + " exports nothing");
+        if (esm.join() !== cjs.join()) throw new Error(name + ": import gives " + esm + " but require gives " + cjs);
+      }
+      console.log("loaded", ${names}.length);`;
+    const { stdout } = await run(process.execPath, ["--input-type=module", "--eval", script], { cwd: project });
+    assert.match(stdout, new RegExp(`loaded ${packed.length}`));
+  });
+
   test("ESM import: a cached function hits", async () => {
     const { stdout } = await run(process.execPath, ["esm.mjs"], { cwd: project });
     assert.match(stdout, /esm ok/);
