@@ -3,7 +3,8 @@
  * Shared by `npm run check:packages` and the test that installs the tarballs (test/packages).
  */
 import { execFileSync } from "node:child_process";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -12,6 +13,8 @@ export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 export interface PackedPackage {
   readonly name: string;
   readonly version: string;
+  /** Its folder under `packages/`, e.g. `core`. */
+  readonly folder: string;
   /** Absolute path of the `.tgz`. */
   readonly tarball: string;
   /** Bytes of the tarball. */
@@ -32,12 +35,21 @@ export function packWorkspaces(destination: string): PackedPackage[] {
     maxBuffer: 64 * 1024 * 1024,
   });
   const rows = JSON.parse(out) as { name: string; version: string; filename: string; size: number; unpackedSize: number; files: { path: string }[] }[];
+  const folders = new Map<string, string>();
+  for (const workspace of readJson(join(ROOT, "package.json")).workspaces as string[]) {
+    folders.set(readJson(join(ROOT, workspace, "package.json")).name as string, basename(workspace));
+  }
   return rows.map((row) => ({
     name: row.name,
     version: row.version,
+    folder: folders.get(row.name) ?? row.name,
     tarball: join(destination, row.filename),
     size: row.size,
     unpackedSize: row.unpackedSize,
     files: row.files.map((f) => f.path),
   }));
+}
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
 }
