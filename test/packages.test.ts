@@ -237,11 +237,13 @@ function appReadmeExample(): string {
   return block;
 }
 
-function duBytes(path: string): number {
+/** Bytes of the files below `path`, each file once (esbuild's binary is hard-linked twice). */
+function duBytes(path: string, seen = new Set<string>()): number {
   const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (!stat) return 0;
+  if (!stat || seen.has(`${stat.dev}:${stat.ino}`)) return 0;
+  seen.add(`${stat.dev}:${stat.ino}`);
   if (!stat.isDirectory()) return stat.size;
-  return readdirSync(path).reduce((sum, name) => sum + duBytes(join(path, name)), 0);
+  return readdirSync(path).reduce((sum, name) => sum + duBytes(join(path, name), seen), 0);
 }
 
 function ms(value: number): string {
