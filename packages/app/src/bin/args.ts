@@ -17,6 +17,8 @@ export type Command =
       readonly sessionGraceMs: number;
       /** Extra origins whose pages may open the app's socket (`--allow-origin`, repeatable). */
       readonly allowedOrigins: readonly string[];
+      /** `--fleet <redis-url>` (and `--fleet-name`): join a fleet so clears reach every replica. */
+      readonly fleet?: { readonly url: string; readonly name?: string };
     };
 
 /** A command line that cannot be run; the message says what to change. */
@@ -39,6 +41,12 @@ Options:
                     also accept the page when it is served from <origin>, e.g. behind a
                     reverse proxy: --allow-origin https://app.example.com (repeatable).
                     Every page of that origin can then drive the app: list only your own.
+  --fleet <redis-url>
+                    join a fleet of replicas over Redis: a clear in any replica ("Clear
+                    all" included) clears them all. Needs @cache-resource/redis:
+                    npm install @cache-resource/redis
+  --fleet-name <name>
+                    the fleet to join (default: the name in the nearest package.json)
   -h, --help        show this help
   -v, --version     show the version
 
@@ -58,6 +66,8 @@ export function parseArgs(argv: readonly string[]): Command {
   let watch = true;
   let sessionGraceMs = 2_000;
   const allowedOrigins: string[] = [];
+  let fleetUrl: string | undefined;
+  let fleetName: string | undefined;
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
     const [flag, inline] = arg.startsWith("--") && arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -88,6 +98,16 @@ export function parseArgs(argv: readonly string[]): Command {
           throw new UsageError(`--allow-origin: ${(error as Error).message}`);
         }
         break;
+      case "--fleet":
+        fleetUrl = value();
+        if (!/^rediss?:\/\/\S+$/.test(fleetUrl)) {
+          throw new UsageError(`--fleet takes a Redis URL such as redis://127.0.0.1:6379 (or rediss:// for TLS), got ${JSON.stringify(fleetUrl)}.`);
+        }
+        break;
+      case "--fleet-name":
+        fleetName = value();
+        if (fleetName.trim() === "") throw new UsageError("--fleet-name needs a name, e.g. my-app.");
+        break;
       default:
         if (flag.startsWith("-")) throw new UsageError(`Unknown option ${flag}. Run \`cache-resource --help\` for the options.`);
         if (file !== undefined) throw new UsageError(`Only one app file can be run; got ${JSON.stringify(file)} and ${JSON.stringify(arg)}.`);
@@ -95,7 +115,9 @@ export function parseArgs(argv: readonly string[]): Command {
     }
   }
   if (file === undefined) throw new UsageError("Which app? Usage: cache-resource run <app.ts>");
-  return { kind: "run", file, port, host, watch, sessionGraceMs, allowedOrigins };
+  if (fleetName !== undefined && fleetUrl === undefined) throw new UsageError("--fleet-name needs --fleet <redis-url> too.");
+  const fleet = fleetUrl === undefined ? undefined : fleetName === undefined ? { url: fleetUrl } : { url: fleetUrl, name: fleetName };
+  return { kind: "run", file, port, host, watch, sessionGraceMs, allowedOrigins, ...(fleet !== undefined && { fleet }) };
 }
 
 function wholeNumber(flag: string, text: string, min: number, max: number): number {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { cacheResource } from "cache-resource";
 import { startAppServer } from "../server/app-server.js";
 import { parseArgs, USAGE, UsageError } from "./args.js";
+import { joinAppFleet, type JoinedFleet } from "./fleet.js";
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version?: string };
@@ -30,6 +31,17 @@ async function main(): Promise<void> {
     process.stdout.write(`${version()}\n`);
     return;
   }
+  let fleet: JoinedFleet | undefined;
+  if (command.fleet !== undefined) {
+    try {
+      fleet = await joinAppFleet(command.fleet.url, command.fleet.name);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`cache-resource: ${error.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+  }
   const server = await startAppServer({
     file: command.file,
     port: command.port,
@@ -43,6 +55,7 @@ async function main(): Promise<void> {
     process.stdout.write("  Listening on every network interface: anyone who can reach this machine can open the app.\n");
   }
   for (const origin of command.allowedOrigins) process.stdout.write(`  Also accepting pages served from ${origin}.\n`);
+  if (fleet !== undefined) process.stdout.write(`  Fleet: ${fleet.name} (this replica is ${fleet.memberId}); clears reach every replica.\n`);
   process.stdout.write("\n  Press Ctrl+C to stop.\n\n");
   // Ctrl+C or SIGTERM: stop serving, then release every cached resource (runs that hold a lease
   // finish with it first, for at most 10 s) and exit with the signal's status. Another Ctrl+C
@@ -53,6 +66,7 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write("\n  Stopping (releasing cached resources; Ctrl+C again quits at once)...\n");
     void server.close();
+    void fleet?.leave(); // a replica that stops clears nothing elsewhere
   };
   process.on("SIGINT", stopServing);
   process.on("SIGTERM", stopServing);
