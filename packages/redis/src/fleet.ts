@@ -2,8 +2,8 @@
  * One process's membership of a fleet: it sends the clears made here to a Redis stream and
  * applies the clears other members add to it.
  *
- * Two connections: one blocks in XREAD waiting for clears, the other sends (XADD) and never
- * waits on anything slow. Neither is ever awaited by a caller of a cached function or of
+ * Two connections: one blocks in XREAD waiting for clears, the other sends (XADD, the clears
+ * waiting at that moment in one MULTI) and never waits on anything slow. Neither is ever awaited by a caller of a cached function or of
  * `clear`: clears made here go to an outbox that is sent in order when Redis answers.
  *
  * Position. The member remembers the id of the last entry it read and the stream's count of
@@ -61,6 +61,8 @@ const BLOCK_MS = 1_000;
 const READ_COUNT = 256;
 /** Wait between tries while Redis is unreachable. */
 const RETRY_MS = 50;
+/** Clears sent in one round trip at most. */
+const MAX_BATCH = 256;
 /** Clears kept while Redis is down; past this they become one clear of everything. */
 const MAX_OUTBOX = 10_000;
 
@@ -170,12 +172,20 @@ export class FleetMember implements Fleet {
           await this.#until(() => this.#writer.isReady || this.#left, RETRY_MS);
           continue;
         }
-        const message = this.#outbox[0]!;
+        // Everything waiting goes in one round trip: a transaction, so a batch is added whole or
+        // not at all (a batch retried after a lost reply is skipped by sequence number).
+        const batch = this.#outbox.slice(0, MAX_BATCH);
+        const maxLength = String(this.#settings.maxLength);
+        const xadd = (message: ClearMessage) => ["XADD", this.#stream, "MAXLEN", "~", maxLength, "*", ...fieldsOf(message)];
         try {
-          const maxLength = String(this.#settings.maxLength);
-          await this.#watch(this.#writer.sendCommand(["XADD", this.#stream, "MAXLEN", "~", maxLength, "*", ...fieldsOf(message)]), "sending a clear");
-          this.#outbox.shift();
-          this.#sent++;
+          if (batch.length === 1) await this.#watch(this.#writer.sendCommand(xadd(batch[0]!)), "sending a clear");
+          else {
+            const transaction = this.#writer.multi();
+            for (const message of batch) transaction.addCommand(xadd(message));
+            await this.#watch(transaction.exec(), "sending clears");
+          }
+          this.#outbox.splice(0, batch.length);
+          this.#sent += batch.length;
           this.#healthy();
         } catch (error) {
           if (this.#left) return;
