@@ -112,6 +112,7 @@ function currentHost(): CacheHost {
 }
 
 function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined, site: CallSite | undefined, isMethod: boolean): CachedFunction<F> {
+  refuseGenerator(fn);
   const resolved = resolveOptions(options as CacheOptions);
   const identity = identify(fn, resolved, site, isMethod);
   const keyer = createKeyer({
@@ -207,6 +208,31 @@ function cacheResourceImpl(fnOrOptions: AnyFunction | CacheOptions | undefined, 
     fnOrOptions,
     "expects a function to cache or an options object",
     "cacheResource(fn), cacheResource(fn, options) or cacheResource(options)(fn)",
+  );
+}
+
+const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
+const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}) as object;
+
+/**
+ * A generator's result is a one-shot iterator: cached, every caller would share it, and the first
+ * loop would drain it for everyone (Streamlit refuses generators at decoration time too).
+ */
+function refuseGenerator(fn: AnyFunction): void {
+  const proto = Object.getPrototypeOf(fn) as object | null;
+  if (proto !== GeneratorFunction && proto !== AsyncGeneratorFunction) return;
+  const isAsync = proto === AsyncGeneratorFunction;
+  const name = fn.name || "(anonymous)";
+  throw new InvalidOptionError(
+    "cacheResource",
+    fn,
+    `\`${name}\` is ${isAsync ? "an async" : "a"} generator function: cached, every caller would share one one-shot iterator, ` +
+      "so the first loop would drain it and the next would see nothing",
+    isAsync
+      ? "an async function that collects the items and returns them (for await … push, or Array.fromAsync on Node 22+), " +
+          "or cache the resource the generator reads from and iterate outside the cache"
+      : `a function that returns the items, e.g. cacheResource((...args) => Array.from(${name}(...args))), ` +
+          "or cache the resource the generator reads from and iterate outside the cache",
   );
 }
 
