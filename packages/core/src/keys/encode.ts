@@ -344,9 +344,17 @@ class Encoder {
       if (proto === null) return false;
       const ctor = proto.constructor;
       fn = table.forConstructor(ctor);
+      typeName = fn === undefined ? "" : (ctor as Function).name || "(anonymous class)";
+      if (fn === undefined && proto !== OBJECT_PROTO) {
+        // Generators and iterators have no class: their tag name (the one their error gives).
+        const info = K.protoInfo(proto);
+        if (info.kind === K.KIND_UNHASHABLE) {
+          fn = table.forName(info.typeName);
+          typeName = info.typeName;
+        }
+      }
       if (fn === undefined || fn === suppress) return false;
       if (type === "object" && this.ancestor(v as object) >= 0) return false; // back-reference instead
-      typeName = (ctor as Function).name || "(anonymous class)";
     } else {
       if (!table.hasPrimitiveEntries) return false;
       fn = table.forPrimitive(type);

@@ -5,7 +5,9 @@
  * constructor `C`, then the string `C.name` — a class re-created by a hot reload is a new
  * constructor with the same name, and only the name still matches. Strings `"string"`,
  * `"number"`, `"bigint"`, `"boolean"` and `"symbol"` match primitives. Exact class only: a
- * subclass of `C` does not use `C`'s entry (as in Streamlit).
+ * subclass of `C` does not use `C`'s entry (as in Streamlit). Generators and iterators have no
+ * constructor of their own: their `Symbol.toStringTag` name (`"Generator"`, `"AsyncGenerator"`,
+ * `"Map Iterator"`, `"Array Iterator"`…) selects them, the name their `UnhashableParamError` gives.
  */
 import { InvalidOptionError } from "../errors.js";
 
@@ -69,6 +71,14 @@ export class HashFuncTable {
     if (exact !== undefined) return exact;
     const name = (ctor as { name?: unknown }).name;
     return typeof name === "string" ? this.#byName.get(name) : undefined;
+  }
+
+  /**
+   * The entry for a type name alone: for generators and iterators, which have no constructor of
+   * their own, only a `Symbol.toStringTag` name (`"Generator"`, `"Map Iterator"`…).
+   */
+  forName(name: string): HashFunc | undefined {
+    return this.#byName.get(name);
   }
 
   /** The entry for a primitive `typeof` name. */
