@@ -46,7 +46,8 @@ export interface ParameterRef {
  *
  * Raised for values whose content cannot be observed (`WeakMap`, `WeakSet`, `WeakRef`, `Promise`,
  * class instances with no visible state) and for anything else the hasher refuses. The message
- * names the cached function, the parameter, the path to the nested value and its type, and the
+ * names the cached function, the parameter, the argument's class when it is an instance of one
+ * (the `hashFuncs` entry to add), the path to the nested value that failed and its type, and the
  * three fixes: a leading `_` on the parameter name, the `exclude` option, or a `hashFuncs` entry.
  */
 export class UnhashableParamError extends CacheResourceError {
@@ -57,6 +58,13 @@ export class UnhashableParamError extends CacheResourceError {
   readonly path: string;
   /** Type name of the value that failed, e.g. `WeakMap` or `Socket`. */
   readonly typeName: string;
+  /**
+   * The class of the whole argument when it is an instance of a named class (a database client,
+   * say) and the failure is inside it: the `hashFuncs` entry the message suggests. `undefined`
+   * when the argument itself failed, or is plain data (an object, an array, a Map…), for which
+   * the entry to add is the failing value's type.
+   */
+  readonly argumentClass: string | undefined;
 
   constructor(init: {
     functionName: string;
@@ -64,23 +72,33 @@ export class UnhashableParamError extends CacheResourceError {
     path: string;
     typeName: string;
     reason?: string;
+    argumentClass?: string;
   }) {
-    const { functionName, parameter, path, typeName, reason } = init;
+    const { functionName, parameter, path, typeName, reason, argumentClass } = init;
     const param = parameter.name ?? "(unnamed)";
-    const where = path === param || path === "" ? "" : ` at \`${path}\``;
+    const nested = !(path === param || path === "");
     const rename = parameter.name ? `_${parameter.name}` : `_arg${parameter.position}`;
+    const problem = `of type \`${typeName}\`${reason ? `, ${reason}` : ""}`;
+    const what =
+      argumentClass !== undefined && nested
+        ? `it is a \`${argumentClass}\`, and the value at \`${path}\` inside it is ${problem}`
+        : `the value${nested ? ` at \`${path}\`` : ""} is ${problem}`;
+    const entryFor = argumentClass !== undefined && nested ? argumentClass : typeName;
     super(
-      `Cannot hash argument \`${param}\` (position ${parameter.position}) of \`${functionName}()\`: ` +
-        `the value${where} is of type \`${typeName}\`${reason ? `, ${reason}` : ""}.\n` +
+      `Cannot hash argument \`${param}\` (position ${parameter.position}) of \`${functionName}()\`: ${what}.\n` +
         `To fix this, do one of:\n` +
         `  - rename the parameter to \`${rename}\` so it is left out of the cache key;\n` +
         `  - pass \`exclude: [${parameter.position}]\` in the options (survives minification);\n` +
-        `  - add a \`hashFuncs\` entry for \`${typeName}\` that returns something hashable.`,
+        (entryFor === argumentClass
+          ? `  - add a \`hashFuncs\` entry for \`${entryFor}\`, the argument's class (keyed by the class itself as you ` +
+            `import it, or by the name ${JSON.stringify(entryFor)}), that returns a string or plain data identifying it.`
+          : `  - add a \`hashFuncs\` entry for \`${entryFor}\` that returns something hashable.`),
     );
     this.functionName = functionName;
     this.parameter = parameter;
     this.path = path;
     this.typeName = typeName;
+    this.argumentClass = nested ? argumentClass : undefined;
   }
 }
 

@@ -10,7 +10,7 @@ import type { CacheHost } from "../hosts/host.js";
 import { createTerminalHost } from "../hosts/terminal.js";
 import { createKeyer } from "../keys/keyer.js";
 import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
-import { callerSite, type CallSite } from "../registry/call-site.js";
+import { callerSite, codeLocation, type CallSite } from "../registry/call-site.js";
 import { identify } from "../registry/identity.js";
 import { liveCaches, registerCache, registry, reviveCache } from "../registry/registry.js";
 import { announceClearAll, announceFunctionClear, clearsObserved, originOf, registerClearable } from "../registry/clear-hooks.js";
@@ -120,6 +120,7 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
     fn,
     ...(resolved.exclude !== undefined && { exclude: resolved.exclude }),
     ...(resolved.hashFuncs !== undefined && { hashFuncs: resolved.hashFuncs }),
+    ...(site !== undefined && { wrappedAt: codeLocation(site) }),
   });
   const create = () =>
     new FunctionCache({

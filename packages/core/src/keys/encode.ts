@@ -389,7 +389,14 @@ class Encoder {
 
   unhashable(reason: string | undefined, typeName: string, upTo = this.top): UnhashableParamError {
     const { position, path } = this.path(upTo);
-    const init = { functionName: this.ctx.functionName, parameter: { name: this.ctx.paramNames[position], position }, path, typeName };
+    const argumentClass = classOf(this.frames[0]!.items![position]);
+    const init = {
+      functionName: this.ctx.functionName,
+      parameter: { name: this.ctx.paramNames[position], position },
+      path,
+      typeName,
+      ...(argumentClass !== undefined && { argumentClass }),
+    };
     return new UnhashableParamError(reason === undefined ? init : { ...init, reason });
   }
 
@@ -410,6 +417,25 @@ class Encoder {
       return Object.assign(wrapped, { cause: error });
     }
     return Object.assign(this.unhashable(message, P.typeNameOf(this.current)), { cause: error });
+  }
+}
+
+/**
+ * The name of the class `value` is an instance of, when it is one with a name: the `hashFuncs`
+ * entry a user wants for an argument such as a database client. Plain data (objects, arrays and
+ * the built-in containers) has none: an entry for `Object` would apply to every plain object.
+ */
+function classOf(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  try {
+    const proto = Object.getPrototypeOf(value) as object | null;
+    if (proto === null || proto === OBJECT_PROTO || proto === ARRAY_PROTO) return undefined;
+    const info = K.protoInfo(proto);
+    const isClass = info.kind === K.KIND_CLASS || (info.prefix !== "" && info.kind !== K.KIND_UNHASHABLE);
+    const name = P.typeNameOf(value);
+    return isClass && name !== "Object" ? name : undefined;
+  } catch {
+    return undefined; // a revoked Proxy
   }
 }
 

@@ -18,6 +18,7 @@ import { HashFuncTable, type HashFuncs } from "./hash-funcs.js";
 import { parameterNames } from "./param-names.js";
 import { RecentKeys } from "./recent-keys.js";
 import { IDENTITY_MARK } from "./identity.js";
+import { sourceParameterNames, type CodeLocation } from "./source-names.js";
 
 export { parameterNames, type ParameterNames } from "./param-names.js";
 export type { HashFunc, HashFuncs } from "./hash-funcs.js";
@@ -41,6 +42,11 @@ export interface KeyerOptions {
   readonly exclude?: readonly (number | string)[];
   /** Per-type hash functions, keyed by constructor or type name. */
   readonly hashFuncs?: HashFuncs;
+  /**
+   * Where the function was wrapped, in the running code: when a transform renamed parameters,
+   * their source names are read through its source map (see source-names.ts).
+   */
+  readonly wrappedAt?: CodeLocation;
 }
 
 /** Computes value keys for one cached function. */
@@ -93,7 +99,7 @@ const EXCLUDE_ACCEPTED =
  */
 export function createKeyer(options: KeyerOptions): Keyer {
   const { functionName, fn } = options;
-  const parsed = parameterNames(fn);
+  const parsed = sourceParameterNames(parameterNames(fn), options.wrappedAt);
   const names = parsed.names;
   let excludedFrom = Number.POSITIVE_INFINITY;
   const excludedPositions = new Set<number>();

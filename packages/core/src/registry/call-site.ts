@@ -73,6 +73,12 @@ export function callerSite(boundary: Function, frames: 1 | 2): CallSite | undefi
   return { file: stripQuery(first.name), script: first.name, position, version: first.hash ?? first.name, scope: first.scope };
 }
 
+/** The call's own place in the running code (its script as the runtime names it, 1-based line and column). */
+export function codeLocation(site: CallSite): { file: string; line: number; column: number } {
+  const [line = 0, column = 0] = site.position.split(">")[0]!.split(":").map(Number);
+  return { file: site.script, line, column };
+}
+
 function captureSites(boundary: Function): V8CallSite[] {
   const originalPrepare = Error.prepareStackTrace;
   const originalLimit = Error.stackTraceLimit;
