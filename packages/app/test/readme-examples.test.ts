@@ -130,8 +130,9 @@ export function optionExamples() {
 
 export function argumentKeys() {
   const query = cacheResource(function query(_pool: Pool, sql: string) { /* ... */ });
-  const queryMin = cacheResource((pool: Pool, sql: string) => { /* ... */ }, { exclude: [0] }); // or ["pool"]
-  void [query, queryMin];
+  const queryMin = cacheResource((pool: Pool, sql: string) => { /* ... */ }, { exclude: [0] }); // survives minification
+  const queryByName = cacheResource((pool: Pool, sql: string) => { /* ... */ }, { exclude: ["pool"] }); // unminified code only
+  void [query, queryMin, queryByName];
 }
 
 export function sessions() {

@@ -63,8 +63,9 @@ export interface CacheOptions<F extends AnyFunction = AnyFunction> {
    */
   hashFuncs?: HashFuncs;
   /**
-   * Arguments left out of the key, by position or by parameter name. Unlike the leading-`_`
-   * convention this survives minifiers that rename parameters.
+   * Arguments left out of the key, by position or by parameter name. Positions, unlike names and
+   * the leading-`_` convention, survive minifiers that rename parameters: a name that is no longer
+   * a parameter throws `InvalidOptionError` when the function is wrapped.
    * @default []
    * @example cacheResource((factory: Factory, url: string) => factory.open(url), { exclude: [0] })
    */
