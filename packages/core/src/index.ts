@@ -9,7 +9,7 @@ export type { AcquireResult, CachedFunction, CacheDecorator, CacheResource } fro
 export type { Lease } from "./cache/leases.js";
 export type { ShutdownOptions } from "./lifecycle/shutdown.js";
 export type { ReleaseOnExitOptions } from "./lifecycle/release-on-exit.js";
-export type { AnyFunction, CacheOptions, DisposeKeyword, ValidateResult } from "./options/options.js";
+export type { AnyFunction, ArgumentsOf, CacheableFunction, CacheOptions, DisposeKeyword, ResultOf, ValidateResult } from "./options/options.js";
 export { runInSession, currentSessionId } from "./session/session.js";
 export { parseTtl } from "./durations/parse-ttl.js";
 export type { TtlInput, DurationObject } from "./durations/parse-ttl.js";

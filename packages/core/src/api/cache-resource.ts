@@ -9,7 +9,7 @@ import { installedHost } from "../hosts/current.js";
 import type { CacheHost } from "../hosts/host.js";
 import { createTerminalHost } from "../hosts/terminal.js";
 import { createKeyer } from "../keys/keyer.js";
-import { resolveOptions, type AnyFunction, type CacheOptions } from "../options/options.js";
+import { resolveOptions, type AnyFunction, type ArgumentsOf, type CacheableFunction, type CacheOptions, type ResultOf } from "../options/options.js";
 import { callerSite, codeLocation, type CallSite } from "../registry/call-site.js";
 import { identify } from "../registry/identity.js";
 import { liveCaches, registerCache, registry, reviveCache } from "../registry/registry.js";
@@ -20,7 +20,7 @@ import { currentSessionId, markSessionEnded } from "../session/session.js";
  * A cached function: the original signature (sync stays sync, a Promise stays a Promise of the
  * same value) plus `clear` and `stats`.
  */
-export type CachedFunction<F extends AnyFunction> = F & {
+export type CachedFunction<F extends CacheableFunction> = F & {
   /**
    * `clear()` removes every entry of this function; `clear(...args)` only the entry for these
    * arguments (keyed exactly like a call). Removal is immediate (the next call recomputes); the
@@ -28,7 +28,7 @@ export type CachedFunction<F extends AnyFunction> = F & {
    * leased is released when its last lease ends, or at `drainTimeout`), and never rejects. With
    * `scope: "session"`, inside a session only that session's entries are removed.
    */
-  clear(...args: Parameters<F> | []): Promise<void>;
+  clear(...args: ArgumentsOf<F> | []): Promise<void>;
   /**
    * Looks up exactly as a call does (hit, miss, single flight, validate, sessions) and also takes a
    * lease on the value: while the lease is open, removing the value from the cache (a clear, an
@@ -40,21 +40,21 @@ export type CachedFunction<F extends AnyFunction> = F & {
    *   res.json(await lease.value.query("select * from users"));
    * });
    */
-  acquire(...args: Parameters<F>): AcquireResult<F>;
+  acquire(...args: ArgumentsOf<F>): AcquireResult<F>;
   /** Counters of this function: entries, hits, misses, errors, releases by reason, compute times. */
   stats(): FunctionStats;
 };
 
 /** What `fn.acquire()` returns: a {@link Lease} for sync functions, a Promise of one for async ones. */
-export type AcquireResult<F extends AnyFunction> = LeaseOf<ReturnType<F>>;
+export type AcquireResult<F extends CacheableFunction> = LeaseOf<ResultOf<F>>;
 /** Distributes over a union return type (`T | Promise<T>` gives `Lease<T> | Promise<Lease<T>>`). */
 type LeaseOf<R> = R extends PromiseLike<infer V> ? Promise<Lease<V>> : Lease<R>;
 
 /** What `cacheResource(options)` returns: wraps a function, or decorates a class method. */
 export interface CacheDecorator {
-  <F extends AnyFunction>(fn: F): CachedFunction<F>;
+  <F extends CacheableFunction>(fn: F): CachedFunction<F>;
   /** TC39 standard method decorator: the cache is shared by all instances (`this` is not in the key). */
-  <F extends AnyFunction>(method: F, context: ClassMethodDecoratorContext): F;
+  <F extends CacheableFunction>(method: F, context: ClassMethodDecoratorContext): F;
 }
 
 /** The `cacheResource` function and its static members. */
@@ -67,7 +67,7 @@ export interface CacheResource {
    *   return new Pool({ connectionString: url });
    * });
    */
-  <F extends AnyFunction>(fn: F, options?: CacheOptions<F>): CachedFunction<F>;
+  <F extends CacheableFunction>(fn: F, options?: CacheOptions<F>): CachedFunction<F>;
   /**
    * Returns a decorator with these options, usable on functions and as a method decorator.
    * @example
@@ -111,8 +111,8 @@ function currentHost(): CacheHost {
   return installedHost() ?? (terminalHost ??= createTerminalHost());
 }
 
-function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined, site: CallSite | undefined, isMethod: boolean): CachedFunction<F> {
-  refuseGenerator(fn);
+function wrap(fn: AnyFunction, options: CacheOptions | undefined, site: CallSite | undefined, isMethod: boolean): CachedFunction<AnyFunction> {
+  refuseUncallable(fn);
   const resolved = resolveOptions(options as CacheOptions);
   const identity = identify(fn, resolved, site, isMethod);
   const keyer = createKeyer({
@@ -158,7 +158,7 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
     const args: unknown[] = new Array(count);
     for (let i = 0; i < count; i++) args[i] = arguments[i];
     return cache.call(this, args);
-  } as CachedFunction<F>;
+  } as CachedFunction<AnyFunction>;
   Object.defineProperty(cached, "name", { value: identity.displayName });
   Object.defineProperty(cached, "length", { value: fn.length });
   cached.clear = (...args: unknown[]) => {
@@ -172,7 +172,7 @@ function wrap<F extends AnyFunction>(fn: F, options: CacheOptions<F> | undefined
   cached.acquire = ((...args: unknown[]) => {
     if (cache.retired) cache = reregister();
     return cache.acquire(args);
-  }) as CachedFunction<F>["acquire"];
+  }) as CachedFunction<AnyFunction>["acquire"];
   cached.stats = () => cache.stats();
   return cached;
 }
@@ -216,10 +216,22 @@ const GeneratorFunction = Object.getPrototypeOf(function* () {}) as object;
 const AsyncGeneratorFunction = Object.getPrototypeOf(async function* () {}) as object;
 
 /**
- * A generator's result is a one-shot iterator: cached, every caller would share it, and the first
- * loop would drain it for everyone (Streamlit refuses generators at decoration time too).
+ * Refuses what cannot be cached as a function: a class (it throws when called without `new`), and
+ * a generator, whose result is a one-shot iterator: cached, every caller would share it, and the
+ * first loop would drain it for everyone (Streamlit refuses generators at decoration time too).
  */
-function refuseGenerator(fn: AnyFunction): void {
+function refuseUncallable(fn: AnyFunction): void {
+  if (/^class\b/.test(Function.prototype.toString.call(fn))) {
+    // The signature accepts any Function (so that F is exactly the function's own type): refuse
+    // classes here, whose constructor throws when called without `new`.
+    const name = fn.name || "(anonymous class)";
+    throw new InvalidOptionError(
+      "cacheResource",
+      fn,
+      `\`${name}\` is a class, and a class cannot be called without \`new\``,
+      `a function that constructs it, e.g. cacheResource((...args) => new ${fn.name || "MyClass"}(...args))`,
+    );
+  }
   const proto = Object.getPrototypeOf(fn) as object | null;
   if (proto !== GeneratorFunction && proto !== AsyncGeneratorFunction) return;
   const isAsync = proto === AsyncGeneratorFunction;

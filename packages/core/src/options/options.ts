@@ -10,15 +10,37 @@ import type { HashFuncs } from "../keys/keyer.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
+/**
+ * The constraint of the cached function's type `F` in the public signatures. `Function`, not
+ * {@link AnyFunction}, on purpose: a constraint with a call signature contextually types the
+ * function written in the call, and TypeScript then types an unannotated parameter from it, even
+ * one with a default (`size = 10` became `size?: any`). With no call signature in the constraint,
+ * `F` is exactly the function's own type.
+ */
+export type CacheableFunction = Function;
+
+/**
+ * The parameter list of a function type (`Parameters`, for a `Function`-constrained type). `any`
+ * for a type with no call signature: while TypeScript still infers `F` (a function whose body
+ * returns an object literal with methods is inferred late), options are checked against the
+ * constraint, and they must not be refused then.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ArgumentsOf<F> = F extends (...args: infer A) => any ? A : any;
+
+/** The return type of a function type (`ReturnType`, for a `Function`-constrained type); see {@link ArgumentsOf}. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ResultOf<F> = F extends (...args: any) => infer R ? R : any;
+
 /** What `validate` may return: async results only for functions that return a Promise. */
-export type ValidateResult<F extends AnyFunction> =
-  ReturnType<F> extends PromiseLike<unknown> ? boolean | PromiseLike<boolean> : boolean;
+export type ValidateResult<F extends CacheableFunction> =
+  ResultOf<F> extends PromiseLike<unknown> ? boolean | PromiseLike<boolean> : boolean;
 
 /**
  * Options of `cacheResource`. Names are the camelCase of Streamlit's `st.cache_resource`
  * parameters, with the same defaults.
  */
-export interface CacheOptions<F extends AnyFunction = AnyFunction> {
+export interface CacheOptions<F extends CacheableFunction = AnyFunction> {
   /**
    * Maximum age of an entry, counted from when its value settled. A number is seconds; strings
    * take pandas Timedelta style (`"1d"`, `"1.5 days"`, `"1h23s"`, `"30min"`, `"500ms"`) or ISO 8601
@@ -54,7 +76,7 @@ export interface CacheOptions<F extends AnyFunction = AnyFunction> {
    * @default undefined
    * @example cacheResource(connect, { validate: (pool) => !pool.ended })
    */
-  validate?: (value: Awaited<ReturnType<F>>, ...args: Parameters<F>) => ValidateResult<F>;
+  validate?: (value: Awaited<ResultOf<F>>, ...args: ArgumentsOf<F>) => ValidateResult<F>;
   /**
    * Custom hashing per type: a `Map` from a class (or a class's name, which still matches after a
    * hot reload) to a function that turns such a value into something hashable.
@@ -83,7 +105,7 @@ export interface CacheOptions<F extends AnyFunction = AnyFunction> {
    * @example cacheResource(connect, { onRelease: (pool) => pool.end() })
    * @example cacheResource(openDb, { onRelease: "dispose" }) // a PGlite, a FileHandle, any Disposable
    */
-  onRelease?: ((value: Awaited<ReturnType<F>>, reason: ReleaseReason) => void | PromiseLike<void>) | DisposeKeyword<Awaited<ReturnType<F>>>;
+  onRelease?: ((value: Awaited<ResultOf<F>>, reason: ReleaseReason) => void | PromiseLike<void>) | DisposeKeyword<Awaited<ResultOf<F>>>;
   /**
    * How long a value removed from the cache while leases on it are open (`fn.acquire()`) waits for
    * its last lease before it is released anyway, with a warning that names the function and the
