@@ -8,9 +8,16 @@
  * every removal path that runs without a user action: LRU eviction, ttl expiry by timer
  * (5–20 ms ttls on the system clock), failed validation, session end; clear(args), clear() and
  * the global clear run on a schedule. Hits are mixed in. The event loop is yielded to every 256
- * cycles so expiry timers fire.
+ * cycles so expiry timers fire. The warm-up runs the same schedule (on its own keys and
+ * sessions), so the heap is measured after every path has run once.
+ *
+ * What each phase exercised is measured, not assumed: calls per function (hits + misses from
+ * `stats()`), releases by reason, and event-loop yields. `SOAK_REPORT=json` prints them as one
+ * JSON line at the end.
  *
  * Fails (exit code 1) when:
+ * - a phase left one of the five functions uncalled, or one of the removal paths unused, or
+ *   never yielded to the event loop;
  * - the heap after the run (everything cleared, timers drained, gc) exceeds the heap before it
  *   (after a warm-up, cleared, gc) by more than HEAP_BOUND_MB;
  * - any value was released twice, or created and never released;
@@ -20,7 +27,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { cacheResource, endSession, runInSession, type ReleaseReason } from "../src/index.js";
 
 const CYCLES = Number(process.env.SOAK_CYCLES ?? 1_000_000);
-const WARMUP_CYCLES = 20_000;
+const WARMUP_CYCLES = Number(process.env.SOAK_WARMUP ?? 20_000);
 const HEAP_BOUND_MB = 5;
 const YIELD_EVERY = 256;
 
@@ -73,15 +80,58 @@ const validated = cacheResource((key: string) => make(key), {
 const perSession = cacheResource((key: string) => make(key), { name: "soak-session", scope: "session", maxEntries: 8, onRelease });
 
 const fns = [lruTtl, ttlOnly, validated, perSession] as const;
+const allFns = [lruTtl, asyncTtl, ttlOnly, validated, perSession] as const;
 
-async function cycles(count: number, offset: number): Promise<void> {
+/** Every removal path the cycles are meant to exercise. */
+const PATHS: readonly ReleaseReason[] = ["evicted", "expired", "invalid", "session-end", "clear", "clear-all"];
+/** Global clears come this often, so a warm-up of 20,000 cycles has them too. */
+const CLEAR_ALL_EVERY = 10_000;
+
+/** What a phase did, read from the library's own counters. */
+interface Exercised {
+  readonly calls: Record<string, number>;
+  readonly releases: Partial<Record<ReleaseReason, number>>;
+  yields: number;
+}
+
+let yields = 0;
+
+function snapshot(): Exercised {
+  const calls: Record<string, number> = {};
+  for (const f of cacheResource.stats().functions) if (f.functionName.startsWith("soak-")) calls[f.functionName] = f.hits + f.misses;
+  return { calls, releases: { ...releasedBy }, yields };
+}
+
+function since(before: Exercised): Exercised {
+  const now = snapshot();
+  const calls: Record<string, number> = {};
+  for (const [name, n] of Object.entries(now.calls)) calls[name] = n - (before.calls[name] ?? 0);
+  const releases: Partial<Record<ReleaseReason, number>> = {};
+  for (const reason of PATHS) releases[reason] = (now.releases[reason] ?? 0) - (before.releases[reason] ?? 0);
+  return { calls, releases, yields: now.yields - before.yields };
+}
+
+/** Problems when a phase did not exercise everything it is meant to. */
+function unexercised(phase: string, done: Exercised): string[] {
+  const out: string[] = [];
+  for (const fn of allFns) if (!(done.calls[fn.name]! > 0)) out.push(`${phase}: \`${fn.name}\` was never called`);
+  for (const reason of PATHS) if (!(done.releases[reason]! > 0)) out.push(`${phase}: no value was released by "${reason}"`);
+  if (done.yields === 0) out.push(`${phase}: never yielded to the event loop`);
+  return out;
+}
+
+/**
+ * Runs `count` cycles numbered from `first` (never negative: the schedule below is modular) on
+ * keys and sessions named with `prefix`.
+ */
+async function cycles(count: number, first: number, prefix: string): Promise<void> {
   let pending: Promise<unknown>[] = [];
-  for (let i = offset; i < offset + count; i++) {
-    const key = `k${i}`;
+  for (let i = first; i < first + count; i++) {
+    const key = `${prefix}${i}`;
     switch (i % 5) {
       case 0:
         lruTtl(key);
-        lruTtl(`k${i - 5}`); // often a hit, sometimes a recreate
+        lruTtl(`${prefix}${i - 5}`); // often a hit, sometimes a recreate
         break;
       case 1:
         pending.push(asyncTtl(key));
@@ -91,23 +141,24 @@ async function cycles(count: number, offset: number): Promise<void> {
         break;
       case 3:
         validated(key);
-        validated(`k${i - 5}`);
+        validated(`${prefix}${i - 5}`);
         break;
       case 4:
-        runInSession(`session-${(i / 1_000) | 0}`, () => perSession(key));
+        runInSession(`session-${prefix}${(i / 1_000) | 0}`, () => perSession(key));
         break;
     }
     if (i % 1_000 === 999) {
-      void lruTtl.clear(`k${i - 4}`);
-      void validated.clear(`k${i - 1}`);
-      void endSession(`session-${(i / 1_000) | 0}`);
+      void lruTtl.clear(`${prefix}${i - 4}`);
+      void validated.clear(`${prefix}${i - 1}`);
+      void endSession(`session-${prefix}${(i / 1_000) | 0}`);
     }
     if (i % 5_000 === 4_999) for (const fn of fns) void fn.clear();
-    if (i % 50_000 === 49_999) void cacheResource.clear();
+    if (i % CLEAR_ALL_EVERY === CLEAR_ALL_EVERY - 1) void cacheResource.clear();
     if (i % YIELD_EVERY === YIELD_EVERY - 1) {
       await Promise.all(pending);
       pending = [];
       await new Promise<void>((resolve) => setImmediate(resolve));
+      yields++;
     }
   }
   await Promise.all(pending);
@@ -116,7 +167,8 @@ async function cycles(count: number, offset: number): Promise<void> {
 /** Clears everything, lets every ttl timer fire, collects garbage, returns heapUsed in bytes. */
 async function settledHeap(): Promise<number> {
   await cacheResource.clear();
-  for (let s = 0; s <= CYCLES / 1_000 + 1; s++) await endSession(`session-${s}`);
+  for (let s = 0; s <= CYCLES / 1_000 + 1; s++) await endSession(`session-k${s}`);
+  for (let s = 0; s <= WARMUP_CYCLES / 1_000 + 1; s++) await endSession(`session-w${s}`);
   await sleep(50); // longest ttl is 20 ms: every queued deadline has passed and fired
   for (let i = 0; i < 6; i++) {
     gc!();
@@ -127,8 +179,11 @@ async function settledHeap(): Promise<number> {
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(2);
 
-await cycles(WARMUP_CYCLES, -WARMUP_CYCLES);
+const beforeWarmUp = snapshot();
+await cycles(WARMUP_CYCLES, 0, "w");
+const warmUp = since(beforeWarmUp);
 const heapBefore = await settledHeap();
+const beforeRun = snapshot();
 const createdBefore = created;
 const releasedBefore = releasedTotal;
 const releasedByBefore = { ...releasedBy };
@@ -136,10 +191,11 @@ const started = performance.now();
 let peak = 0;
 const CHUNK = 100_000;
 for (let done = 0; done < CYCLES; done += CHUNK) {
-  await cycles(Math.min(CHUNK, CYCLES - done), done);
+  await cycles(Math.min(CHUNK, CYCLES - done), done, "k");
   peak = Math.max(peak, process.memoryUsage().heapUsed);
 }
 const seconds = (performance.now() - started) / 1000;
+const run = since(beforeRun);
 const heapAfter = await settledHeap();
 const delta = heapAfter - heapBefore;
 
@@ -158,13 +214,20 @@ const rows: [string, string][] = [
   ["heap after (after gc)", `${mb(heapAfter)} MB`],
   ["heap delta", `${delta >= 0 ? "+" : ""}${mb(delta)} MB (bound ${HEAP_BOUND_MB} MB)`],
 ];
+for (const [phase, done] of [["warm-up", warmUp], ["run", run]] as const) {
+  rows.push([`${phase}: calls per function`, Object.entries(done.calls).map(([name, n]) => `${name.slice(5)} ${n.toLocaleString("en-US")}`).join(", ")]);
+  rows.push([`${phase}: releases by path`, PATHS.map((reason) => `${reason} ${(done.releases[reason] ?? 0).toLocaleString("en-US")}`).join(", ")]);
+  rows.push([`${phase}: event-loop yields`, done.yields.toLocaleString("en-US")]);
+}
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\n| ${"metric".padEnd(width)} | value |\n|${"-".repeat(width + 2)}|-------|`);
 for (const [k, v] of rows) console.log(`| ${k.padEnd(width)} | ${v} |`);
 
+problems.push(...unexercised("warm-up", warmUp), ...unexercised("run", run));
 if (created !== releasedTotal) problems.push(`${created - releasedTotal} value(s) created but never released`);
 if (stats.entries !== 0) problems.push(`${stats.entries} entries left after clearing everything`);
 if (delta > HEAP_BOUND_MB * 1024 * 1024) problems.push(`heap grew by ${mb(delta)} MB, over the ${HEAP_BOUND_MB} MB bound`);
+if (process.env.SOAK_REPORT === "json") console.log(JSON.stringify({ warmUp, run, heapDeltaBytes: delta, problems }));
 if (problems.length > 0) {
   console.error(`\nsoak FAILED:\n- ${problems.slice(0, 20).join("\n- ")}`);
   process.exit(1);
