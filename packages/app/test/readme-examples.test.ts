@@ -3,6 +3,7 @@
  * in functions that are never called: the helpers they use are only declared.
  */
 import { test } from "node:test";
+import { readFileSync } from "node:fs";
 import assert from "node:assert/strict";
 import { cacheResource, runInSession, endSession } from "cache-resource";
 import { st } from "../src/index.js";
@@ -130,6 +131,9 @@ export function optionExamples() {
 
 export function argumentKeys() {
   const query = cacheResource(function query(_pool: Pool, sql: string) { /* ... */ });
+  const getFile = cacheResource((path: string) => readFileSync(path), { sizeOf: (buffer) => buffer.byteLength });
+  const bytes: number | undefined = getFile.stats().bytes;
+  void bytes;
   const queryMin = cacheResource((pool: Pool, sql: string) => { /* ... */ }, { exclude: [0] }); // survives minification
   const queryByName = cacheResource((pool: Pool, sql: string) => { /* ... */ }, { exclude: ["pool"] }); // unminified code only
   void [query, queryMin, queryByName];

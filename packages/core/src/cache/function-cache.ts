@@ -12,6 +12,7 @@ import { Entry, type Store } from "../entry/entry.js";
 import { RecencyList } from "../entry/recency.js";
 import { hitChannel, publishError, publishHit, publishMiss, publishRelease, traceComputation } from "../events/channels.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
+import { RetainedSizes } from "../events/sizes.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
 import type { Keyer, ValueKey } from "../keys/keyer.js";
@@ -93,6 +94,7 @@ export class FunctionCache {
   readonly #host: () => CacheHost;
   readonly #queue: ExpiryQueue<Entry>;
   readonly #stats = new StatsCounter();
+  readonly #sizes: RetainedSizes;
   readonly #global: Store = newStore(undefined);
   readonly #sessions = new Map<string, Store>();
   #readyTotal = 0;
@@ -129,6 +131,7 @@ export class FunctionCache {
     this.#keyer = init.keyer;
     this.#events = init.events;
     this.#host = init.host;
+    this.#sizes = new RetainedSizes(init.displayName);
     this.#mayContinue = isAsyncFunction(init.fn);
     this.#queue = new ExpiryQueue<Entry>(init.options.clock, (entry) => {
       if (!entry.removed) void this.#remove(entry, "expired");
@@ -574,6 +577,7 @@ export class FunctionCache {
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
     entry.recording = recording;
+    if (options.sizeOf !== undefined) entry.size = this.#sizes.add(options.sizeOf, value);
     if (options.allowWidgets && recording !== undefined) this.#keyByWidgets(entry, recording);
     store.readyCount++;
     this.#readyTotal++;
@@ -678,6 +682,8 @@ export class FunctionCache {
     const previous = entry.value;
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
+    this.#sizes.remove(entry.size);
+    entry.size = this.#options.sizeOf === undefined ? 0 : this.#sizes.add(this.#options.sizeOf, value);
     if (recording !== undefined) entry.recording = recording;
     const now = this.#options.clock.now();
     this.#scheduleExpiry(entry, now);
@@ -717,6 +723,8 @@ export class FunctionCache {
     store.recency.remove(entry);
     store.readyCount--;
     this.#readyTotal--;
+    this.#sizes.remove(entry.size);
+    entry.size = 0;
     const value = entry.value;
     entry.value = undefined;
     entry.result = undefined;
@@ -847,7 +855,7 @@ export class FunctionCache {
   // ── introspection ───────────────────────────────────────────────────────────────────────
 
   stats(): FunctionStats {
-    return this.#stats.snapshot(this.displayName, this.#readyTotal);
+    return this.#stats.snapshot(this.displayName, this.#readyTotal, this.#options.sizeOf === undefined ? undefined : this.#sizes.total);
   }
 
   // ── widget-keyed values (experimentalAllowWidgets) ───────────────────────────────────────

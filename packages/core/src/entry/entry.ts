@@ -50,6 +50,8 @@ export class Entry implements Expirable {
   expiresAt = Infinity;
   /** Clock time (ms) at which the entry's timer removes it (`Infinity`: never). */
   deadline = Infinity;
+  /** Retained size of the value as the function's `sizeOf` measured it (0 without one). */
+  size = 0;
   /** A background refresh is running. */
   refreshing = false;
   /** No new background refresh before this clock time (after a failed one). */

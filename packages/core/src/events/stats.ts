@@ -18,6 +18,12 @@ export interface FunctionStats {
   readonly leases: number;
   /** Removed values waiting for their last lease (or their drain timeout) before they are released. */
   readonly draining: number;
+  /**
+   * Estimated retained size of the values stored now, in bytes, as the `sizeOf` option measures
+   * them (once per value, when it is stored). Absent for functions without `sizeOf`: there is no
+   * cheap automatic estimate. Values removed from the cache but still leased are not counted.
+   */
+  readonly bytes?: number;
 }
 
 /** Totals over every cached function, plus each function's own counters. */
@@ -29,6 +35,8 @@ export interface GlobalStats {
   readonly releases: Readonly<Partial<Record<ReleaseReason, number>>>;
   readonly leases: number;
   readonly draining: number;
+  /** Sum of `bytes` over the functions that have a `sizeOf`; absent when none has. */
+  readonly bytes?: number;
   readonly functions: readonly FunctionStats[];
 }
 
@@ -55,7 +63,7 @@ export class StatsCounter {
     this.releases[reason] = (this.releases[reason] ?? 0) + 1;
   }
 
-  snapshot(functionName: string, entries: number): FunctionStats {
+  snapshot(functionName: string, entries: number, bytes?: number): FunctionStats {
     return {
       functionName,
       entries,
@@ -67,6 +75,7 @@ export class StatsCounter {
       maxComputeMs: this.maxComputeMs,
       leases: this.openLeases,
       draining: this.draining,
+      ...(bytes !== undefined && { bytes }),
     };
   }
 }
@@ -78,7 +87,9 @@ export function totalStats(functions: readonly FunctionStats[]): GlobalStats {
   let hits = 0;
   let misses = 0;
   let errors = 0;
+  let bytes: number | undefined;
   for (const f of functions) {
+    if (f.bytes !== undefined) bytes = (bytes ?? 0) + f.bytes;
     entries += f.entries;
     hits += f.hits;
     misses += f.misses;
@@ -93,5 +104,5 @@ export function totalStats(functions: readonly FunctionStats[]): GlobalStats {
     leases += f.leases;
     draining += f.draining;
   }
-  return { entries, hits, misses, errors, releases, leases, draining, functions };
+  return { entries, hits, misses, errors, releases, leases, draining, ...(bytes !== undefined && { bytes }), functions };
 }

@@ -107,6 +107,17 @@ export interface CacheOptions<F extends CacheableFunction = AnyFunction> {
    */
   onRelease?: ((value: Awaited<ResultOf<F>>, reason: ReleaseReason) => void | PromiseLike<void>) | DisposeKeyword<Awaited<ResultOf<F>>>;
   /**
+   * An estimate of a value's retained size in bytes, for `stats().bytes`. Called once when a value
+   * is stored (and when a background refresh replaces it), never on hits. There is no automatic
+   * estimate: V8 has no cheap per-object retained size, and a walk of the value's objects would
+   * miss what resources hold outside the JavaScript heap (sockets, WASM memory, native addons).
+   * A throwing `sizeOf`, or one that returns no finite number of at least 0, counts the value as
+   * 0 bytes and is reported once as a warning.
+   * @default undefined (no estimate: `stats().bytes` is absent)
+   * @example cacheResource(loadModel, { sizeOf: (model) => model.weights.byteLength })
+   */
+  sizeOf?: (value: Awaited<ResultOf<F>>) => number;
+  /**
    * How long a value removed from the cache while leases on it are open (`fn.acquire()`) waits for
    * its last lease before it is released anyway, with a warning that names the function and the
    * number of leases still open. A duration in any form `ttl` accepts, on this function's `clock`;
@@ -162,6 +173,7 @@ export interface ResolvedOptions {
   readonly hashFuncs: HashFuncs | undefined;
   readonly exclude: readonly (number | string)[] | undefined;
   readonly onRelease: ((value: unknown, reason: ReleaseReason) => unknown) | undefined;
+  readonly sizeOf: ((value: unknown) => unknown) | undefined;
   /** `null`: wait for the last lease however long it takes. */
   readonly drainMs: number | null;
   readonly scope: "global" | "session";
@@ -173,7 +185,7 @@ export interface ResolvedOptions {
 
 const KNOWN_OPTIONS = new Set<string>([
   "ttl", "maxEntries", "showSpinner", "showTime", "validate", "hashFuncs", "exclude", "onRelease",
-  "drainTimeout", "scope", "refreshMode", "name", "experimentalAllowWidgets", "clock",
+  "drainTimeout", "sizeOf", "scope", "refreshMode", "name", "experimentalAllowWidgets", "clock",
 ]);
 
 /** Streamlit spellings users may carry over, mapped to ours for a helpful message. */
@@ -219,6 +231,7 @@ export function resolveOptions(options: CacheOptions<AnyFunction> | undefined): 
   }
   checkFunction("validate", o.validate, "(value, ...args) => boolean | Promise<boolean>");
   if (o.onRelease !== "dispose") checkFunction("onRelease", o.onRelease, '(value, reason) => void | Promise<void>, or "dispose"');
+  checkFunction("sizeOf", o.sizeOf, "(value) => number of bytes");
   const drainSeconds = o.drainTimeout === undefined ? DEFAULT_DRAIN_MS / 1000 : parseDuration("drainTimeout", o.drainTimeout);
   if (o.hashFuncs !== undefined && !(o.hashFuncs instanceof Map)) {
     throw new InvalidOptionError("hashFuncs", o.hashFuncs, "must be a Map", "new Map([[SomeClass, (value) => value.id]])");
@@ -263,6 +276,7 @@ export function resolveOptions(options: CacheOptions<AnyFunction> | undefined): 
     exclude: o.exclude,
     onRelease: o.onRelease === "dispose" ? disposeValue : (o.onRelease as ResolvedOptions["onRelease"]),
     drainMs: drainSeconds === null ? null : drainSeconds * 1000,
+    sizeOf: o.sizeOf as ResolvedOptions["sizeOf"],
     scope,
     refreshMode,
     name: o.name,
