@@ -211,12 +211,13 @@ export class FunctionCache {
 
   /** `fn.acquire(...args)`: a call (the same lookup) that also takes a lease on the value. */
   acquire(args: readonly unknown[]): Lease<unknown> | Promise<Lease<unknown>> {
-    return acquireLease(this.displayName, () => this.#call(undefined, args, 0), (candidate) => this.#leaseOn(args, candidate));
+    const baseKey = this.#keyer.key(args); // once per acquire, as per call: hashFuncs may be costly
+    return acquireLease(this.displayName, () => this.#call(undefined, args, 0, false, baseKey), (candidate) => this.#leaseOn(baseKey, candidate));
   }
 
   /** A lease on the value stored for `args`, if the stored value is `candidate` (or its promise). */
-  #leaseOn(args: readonly unknown[], candidate: unknown): Lease<unknown> | undefined {
-    const entry = this.#storeForCall().entries.get(this.#keyOf(this.#keyer.key(args)));
+  #leaseOn(baseKey: ValueKey, candidate: unknown): Lease<unknown> | undefined {
+    const entry = this.#storeForCall().entries.get(this.#keyOf(baseKey));
     if (entry === undefined || entry.pending || entry.removed) return undefined;
     if (candidate !== entry.value && candidate !== entry.result) return undefined;
     return takeLease(entry.value, (entry.leases ??= new LeaseCount(this.#stats)));

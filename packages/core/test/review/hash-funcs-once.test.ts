@@ -65,3 +65,18 @@ test("an async computation cleared while running: the retry does not hash again"
   assert.equal(runs, 2, "the cleared computation was redone");
   assert.deepEqual(seen, ["x"], "the call hashed its argument once");
 });
+
+test("acquire hashes its argument once, like a call", async () => {
+  const { seen, hashFuncs } = counting();
+  const foo = cacheResource((s: string) => ({ s }), { name: unique("once-acquire"), hashFuncs });
+  const lease = foo.acquire("x");
+  assert.deepEqual(seen, ["x"], "a miss through acquire");
+  lease.release();
+  seen.length = 0;
+  foo.acquire("x").release();
+  assert.deepEqual(seen, ["x"], "a hit through acquire");
+  const asyncFoo = cacheResource(async (s: string) => ({ s }), { name: unique("once-acquire-async"), hashFuncs });
+  seen.length = 0;
+  (await asyncFoo.acquire("y")).release();
+  assert.deepEqual(seen, ["y"]);
+});
