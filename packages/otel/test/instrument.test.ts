@@ -219,3 +219,17 @@ describe("instrument()", () => {
     }
   });
 });
+
+test("one instrument() sees every copy of cache-resource in the process (the ESM build and the CommonJS one)", async () => {
+  const { createRequire } = await import("node:module");
+  const cjs = createRequire(import.meta.url)("cache-resource") as typeof import("cache-resource");
+  assert.notEqual(cjs.cacheResource, cacheResource, "two copies of the library");
+  const name = unique("fromCommonJs");
+  const get = cjs.cacheResource((n: number) => ({ n }), { name });
+  get(1);
+  get(1);
+  assert.equal(await otel.value("cache_resource.hits", fn(name)), 1);
+  assert.equal(await otel.value("cache_resource.misses", fn(name)), 1);
+  assert.equal(await otel.value("cache_resource.entries", fn(name)), 1);
+  assert.equal(otel.spans().filter((s) => s.attributes["cache_resource.function"] === name).length, 1);
+});

@@ -48,7 +48,10 @@ export interface ChannelMessageBase {
   readonly functionName: string;
   /** What the key is made of; never the key or the arguments themselves. */
   readonly keyKind: KeyKind;
-  /** The session of a `scope: "session"` function's entry; `undefined` in the global store. */
+  /**
+   * The session of a `scope: "session"` function's entry (the id given to `runInSession`);
+   * `undefined` in the global store. `@cache-resource/otel` leaves it out of metrics and spans.
+   */
   readonly sessionId: string | undefined;
 }
 
