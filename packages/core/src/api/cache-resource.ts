@@ -148,13 +148,14 @@ function wrap(fn: AnyFunction, options: CacheOptions | undefined, site: CallSite
     return revived;
   };
 
-  // `arguments` instead of a rest parameter: calls with zero or one argument (most resource
-  // factories) then build no array at all on the hit path.
-  const cached = function (this: unknown, arg?: unknown): unknown {
+  // Named parameters and `arguments` instead of a rest parameter: calls with up to three
+  // arguments (most resource factories) then build no array at all on the hit path.
+  const cached = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): unknown {
     if (cache.retired) cache = reregister();
     const count = arguments.length;
-    if (count === 1) return cache.callOne(this, arg);
+    if (count === 1) return cache.callOne(this, a0);
     if (count === 0) return cache.callNone(this);
+    if (count <= 3) return cache.callSome(this, count, a0, a1, a2);
     const args: unknown[] = new Array(count);
     for (let i = 0; i < count; i++) args[i] = arguments[i];
     return cache.call(this, args);

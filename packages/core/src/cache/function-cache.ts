@@ -15,7 +15,7 @@ import { type EventStream, type ReleaseReason, reportProblem } from "../events/e
 import { RetainedSizes } from "../events/sizes.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
-import type { Keyer, ValueKey } from "../keys/keyer.js";
+import { isOwnKey, type Keyer, type ValueKey } from "../keys/keyer.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSession, currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
@@ -55,8 +55,10 @@ import { WidgetKeys } from "./widget-keys.js";
 /** Returned by the hit path when the caller must compute instead. */
 const MISS: unique symbol = Symbol("miss");
 
-/** How many recent one-primitive hits are remembered besides the last one. */
-const RECENT_PRIMITIVES = 4;
+/** After this many calls in a row with another argument than the last, the last-argument memo rests… */
+const MEMO_TRIES = 8;
+/** …until this many calls in a row have missed it. */
+const MEMO_REST = 256;
 
 /** A computation cleared this many times in a row gives up. */
 const MAX_CLEARED_ATTEMPTS = 3;
@@ -94,6 +96,10 @@ export class FunctionCache {
   readonly #host: () => CacheHost;
   readonly #queue: ExpiryQueue<Entry>;
   readonly #stats = new StatsCounter();
+  /** Hits, counted here rather than in `#stats`: one load less on every hit. */
+  #hits = 0;
+  /** Neither `ttl` nor `maxEntries`: a hit reads no clock and touches no recency order. */
+  #untimed: boolean;
   readonly #sizes: RetainedSizes;
   readonly #global: Store = newStore(undefined);
   readonly #sessions = new Map<string, Store>();
@@ -108,13 +114,20 @@ export class FunctionCache {
   /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
   #lastNoArgs: Entry | undefined;
   /**
-   * Earlier remembered one-primitive hits, so a few keys used in turn skip keying and the Map
-   * lookup too (a ring of RECENT_PRIMITIVES slots).
+   * A lone primitive argument is looked up in the global store as it is (see `#findOwnKey`): the
+   * keyer makes such arguments their own keys, and nothing else (scope, `validate`, widgets,
+   * `hashFuncs`) makes a hit need more than the entry. Set from the options and the keyer.
    */
-  readonly #recentArgs: unknown[] = new Array(RECENT_PRIMITIVES).fill(undefined);
-  readonly #recentEntries: (Entry | undefined)[] = new Array(RECENT_PRIMITIVES).fill(undefined);
-  #recentNext = 0;
-  /** The last plain hit of a call with several arguments, all primitives: the arguments and the entry. */
+  #ownKeyHits = false;
+  /** Calls in a row that did not repeat the remembered argument (see `#findOwnKey`). */
+  #memoMisses = 0;
+  /** The last plain hit of a call with two or three arguments, all primitives (`#last2` is undefined for two). */
+  #lastCount = -1;
+  #last0: unknown = undefined;
+  #last1: unknown = undefined;
+  #last2: unknown = undefined;
+  #lastSomeEntry: Entry | undefined;
+  /** The last plain hit of a call with more arguments, all primitives: the arguments and the entry. */
   #lastArgs: readonly unknown[] = [];
   #lastArgsEntry: Entry | undefined;
   /** The function is `async` or has returned a Promise: its computations need a frame that follows `await`. */
@@ -133,6 +146,8 @@ export class FunctionCache {
     this.#host = init.host;
     this.#sizes = new RetainedSizes(init.displayName);
     this.#mayContinue = isAsyncFunction(init.fn);
+    this.#ownKeyHits = this.#mayRemember() && init.keyer.ownKeys;
+    this.#untimed = init.options.ttlMs === null && init.options.maxEntries === null;
     this.#queue = new ExpiryQueue<Entry>(init.options.clock, (entry) => {
       if (!entry.removed) void this.#remove(entry, "expired");
     });
@@ -147,6 +162,8 @@ export class FunctionCache {
     this.#mayContinue ||= isAsyncFunction(fn);
     this.#options = { ...options, clock: this.#options.clock };
     this.#keyer = keyer;
+    this.#ownKeyHits = this.#mayRemember() && keyer.ownKeys;
+    this.#untimed = options.ttlMs === null && options.maxEntries === null;
     this.#forgetLastHit(); // new options or keyer may change what a hit must check
   }
 
@@ -160,25 +177,64 @@ export class FunctionCache {
     return this.#call(thisArg, args, 0, true);
   }
 
+  /**
+   * `call` with two or three arguments (`a2` undefined for two): a repeated hit on primitives
+   * compares them with the last ones and builds no argument array.
+   */
+  callSome(thisArg: unknown, count: number, a0: unknown, a1: unknown, a2: unknown): unknown {
+    const entry = this.#lastSomeEntry;
+    if (
+      entry !== undefined && a0 === this.#last0 && a1 === this.#last1 && a2 === this.#last2 && count === this.#lastCount &&
+      !entry.removed && this.#isFresh(entry)
+    ) {
+      const served = this.#hit(entry, false);
+      if (served !== MISS) return served;
+    }
+    return this.#call(thisArg, count === 2 ? [a0, a1] : [a0, a1, a2], 0, true);
+  }
+
   /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
   callOne(thisArg: unknown, arg: unknown): unknown {
-    const entry = this.#lastEntry;
+    let entry = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
-    if (entry !== undefined && arg === this.#lastArg && !entry.removed) {
-      // `#hit`, written out: this code is shared by every cached function, and when other
-      // functions' calls make the slow path look hotter, the optimizer would spend its inlining
-      // budget there and leave this path calling out. Without calls it stays fast regardless.
-      const options = this.#options;
-      if (options.ttlMs === null || options.clock.now() < entry.expiresAt) {
-        this.#stats.hits++;
-        if (options.maxEntries !== null || this.#events.active || hitChannel.hasSubscribers || entry.recording !== undefined) {
-          this.#hitExtras(entry, false);
-          if (entry.removed) return this.#callOneAgain(thisArg, arg); // a hit listener removed it
-        }
-        return entry.result;
-      }
+    if (entry === undefined || arg !== this.#lastArg || entry.removed) {
+      entry = this.#ownKeyHits ? this.#findOwnKey(arg) : undefined;
+      if (entry === undefined) return this.#callOneAgain(thisArg, arg);
     }
-    return this.#callOneAgain(thisArg, arg);
+    // `#hit`, written out: this code is shared by every cached function, and when other
+    // functions' calls make the slow path look hotter, the optimizer would spend its inlining
+    // budget there and leave this path calling out. Without calls it stays fast regardless.
+    if (this.#untimed && !this.#events.active && !hitChannel.hasSubscribers && entry.recording === undefined) {
+      this.#hits++;
+      return entry.result;
+    }
+    if (!this.#isFresh(entry)) return this.#callOneAgain(thisArg, arg);
+    const served = this.#hit(entry, false);
+    return served !== MISS ? served : this.#callOneAgain(thisArg, arg); // a hit listener removed it
+  }
+
+  /**
+   * The stored entry of a lone primitive argument that is its own key (`#ownKeyHits`), now
+   * remembered as the last one; undefined when there is none ready, or the argument is keyed
+   * otherwise. Whether it is fresh is for the caller to check.
+   */
+  #findOwnKey(arg: unknown): Entry | undefined {
+    // Any argument may be looked up: only an own key can equal the key of a `direct` entry.
+    const entry = this.#global.entries.get(arg as ValueKey);
+    if (entry === undefined || !entry.direct) return undefined;
+    // Remembered for the next call, unless the last few calls all had other arguments: then
+    // comparing with the last one (strings compare by content) costs more than it saves, so the
+    // memo rests and is tried again after a while.
+    const missed = ++this.#memoMisses;
+    if (missed <= MEMO_TRIES) {
+      this.#lastArg = arg;
+      this.#lastEntry = entry;
+    } else if (missed === MEMO_TRIES + 1) {
+      this.#lastEntry = undefined;
+    } else if (missed >= MEMO_REST) {
+      this.#memoMisses = 0;
+    }
+    return entry;
   }
 
   // Kept out of `callOne` so the repeated-argument path stays small enough to inline.
@@ -189,8 +245,6 @@ export class FunctionCache {
       ((typeof arg !== "object" || arg === null) && typeof arg !== "function") &&
       options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined
     ) {
-      const recent = this.#recentHit(arg);
-      if (recent !== MISS) return recent;
       const key = this.#keyer.keyOne(arg);
       const served = this.#servePrimitive(arg, key);
       if (served !== MISS) return served;
@@ -202,9 +256,15 @@ export class FunctionCache {
   /** `call` with no arguments. */
   callNone(thisArg: unknown): unknown {
     const entry = this.#lastNoArgs;
-    if (entry !== undefined && !entry.removed && this.#isFresh(entry)) {
-      const served = this.#hit(entry, false);
-      if (served !== MISS) return served;
+    if (entry !== undefined && !entry.removed) {
+      if (this.#untimed && !this.#events.active && !hitChannel.hasSubscribers && entry.recording === undefined) {
+        this.#hits++;
+        return entry.result;
+      }
+      if (this.#isFresh(entry)) {
+        const served = this.#hit(entry, false);
+        if (served !== MISS) return served;
+      }
     }
     return this.#call(thisArg, [], 0, true);
   }
@@ -285,22 +345,6 @@ export class FunctionCache {
     return options.ttlMs === null || options.clock.now() < entry.expiresAt;
   }
 
-  /** A hit on one of the recently remembered primitive arguments, or MISS. */
-  #recentHit(arg: unknown): unknown {
-    const args = this.#recentArgs;
-    for (let i = 0; i < RECENT_PRIMITIVES; i++) {
-      const entry = this.#recentEntries[i];
-      if (entry !== undefined && args[i] === arg && !entry.removed && this.#isFresh(entry)) {
-        const served = this.#hit(entry, false);
-        if (served === MISS) return MISS;
-        this.#lastArg = arg;
-        this.#lastEntry = entry;
-        return served;
-      }
-    }
-    return MISS;
-  }
-
   /**
    * A fresh plain hit for one primitive argument keyed `key` (no `validate`, widgets or
    * `hashFuncs`), or MISS (then `#call` takes it from the top).
@@ -322,18 +366,22 @@ export class FunctionCache {
     if ((typeof arg === "object" && arg !== null) || typeof arg === "function" || !this.#mayRemember()) return;
     this.#lastArg = arg;
     this.#lastEntry = entry;
-    const slot = this.#recentNext;
-    this.#recentArgs[slot] = arg;
-    this.#recentEntries[slot] = entry;
-    this.#recentNext = (slot + 1) % RECENT_PRIMITIVES;
   }
 
   /** `#rememberHit` for several arguments: all primitives (equal primitives give equal keys). */
   #rememberArguments(args: readonly unknown[], entry: Entry): void {
     for (const arg of args) if ((typeof arg === "object" && arg !== null) || typeof arg === "function") return;
     if (!this.#mayRemember()) return;
-    this.#lastArgs = args;
-    this.#lastArgsEntry = entry;
+    if (args.length <= 3) {
+      this.#lastCount = args.length;
+      this.#last0 = args[0];
+      this.#last1 = args[1];
+      this.#last2 = args[2];
+      this.#lastSomeEntry = entry;
+    } else {
+      this.#lastArgs = args;
+      this.#lastArgsEntry = entry;
+    }
   }
 
   #rememberNoArgs(entry: Entry): void {
@@ -349,8 +397,9 @@ export class FunctionCache {
     this.#lastArg = undefined;
     this.#lastEntry = undefined;
     this.#lastNoArgs = undefined;
-    this.#recentArgs.fill(undefined);
-    this.#recentEntries.fill(undefined);
+    this.#lastCount = -1;
+    this.#last0 = this.#last1 = this.#last2 = undefined;
+    this.#lastSomeEntry = undefined;
     this.#lastArgs = [];
     this.#lastArgsEntry = undefined;
   }
@@ -358,7 +407,7 @@ export class FunctionCache {
   // Kept small (the rare parts are one separate method) so it inlines into every hit path;
   // `callOne` repeats it. MISS when a `hit` listener removed the entry: the caller computes.
   #hit(entry: Entry, stale: boolean): unknown {
-    this.#stats.hits++;
+    this.#hits++;
     if (this.#options.maxEntries !== null || this.#events.active || hitChannel.hasSubscribers || entry.recording !== undefined) {
       this.#hitExtras(entry, stale);
       if (entry.removed) return MISS;
@@ -449,7 +498,7 @@ export class FunctionCache {
     if (entry.flight === undefined || isInsideComputation(entry)) {
       throw new RecursiveCallError(this.displayName);
     }
-    this.#stats.hits++;
+    this.#hits++;
     if (this.#events.active) {
       this.#events.emit({ type: "hit", stale: false, ...this.#eventBase(entry.store.sessionId) });
     }
@@ -575,6 +624,7 @@ export class FunctionCache {
     const store = entry.store;
     const options = this.#options;
     entry.pending = false;
+    entry.direct = isOwnKey(entry.key);
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
     entry.recording = recording;
@@ -856,7 +906,7 @@ export class FunctionCache {
   // ── introspection ───────────────────────────────────────────────────────────────────────
 
   stats(): FunctionStats {
-    return this.#stats.snapshot(this.displayName, this.#readyTotal, this.#options.sizeOf === undefined ? undefined : this.#sizes.total);
+    return this.#stats.snapshot(this.displayName, this.#hits, this.#readyTotal, this.#options.sizeOf === undefined ? undefined : this.#sizes.total);
   }
 
   // ── widget-keyed values (experimentalAllowWidgets) ───────────────────────────────────────

@@ -24,6 +24,11 @@ export interface Store {
 export class Entry implements Expirable {
   /** Computing: no value yet. */
   pending = true;
+  /**
+   * Ready, and stored under a lone primitive argument that is its own key: a `Map.get` of that
+   * argument finding this entry is a lookup of its key (see FunctionCache `#findOwnKey`).
+   */
+  direct = false;
   /** Left its store; never handed out again. */
   removed = false;
   /** Why it was removed; a value still pending at that time is released with it when it settles. */

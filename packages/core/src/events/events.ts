@@ -91,10 +91,11 @@ export type CacheEventListener = (event: CacheEvent) => void;
 export class EventStream {
   #listeners = new Set<CacheEventListener>();
 
-  /** True when at least one listener is subscribed (emitters skip building events otherwise). */
-  get active(): boolean {
-    return this.#listeners.size > 0;
-  }
+  /**
+   * True when at least one listener is subscribed (emitters skip building events otherwise). A
+   * plain field, kept by `subscribe`, so the hit path reads one value.
+   */
+  active = false;
 
   /**
    * Calls `listener` for every event until the returned function is called.
@@ -105,8 +106,10 @@ export class EventStream {
    */
   subscribe(listener: CacheEventListener): () => void {
     this.#listeners.add(listener);
+    this.active = true;
     return () => {
       this.#listeners.delete(listener);
+      this.active = this.#listeners.size > 0;
     };
   }
 

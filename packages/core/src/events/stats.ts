@@ -42,7 +42,6 @@ export interface GlobalStats {
 
 /** Mutable counters kept by a function's cache; read through {@link StatsCounter.snapshot}. */
 export class StatsCounter {
-  hits = 0;
   misses = 0;
   errors = 0;
   computed = 0;
@@ -63,11 +62,12 @@ export class StatsCounter {
     this.releases[reason] = (this.releases[reason] ?? 0) + 1;
   }
 
-  snapshot(functionName: string, entries: number, bytes?: number): FunctionStats {
+  /** `hits` are counted by the function's cache itself (they are on its hot path). */
+  snapshot(functionName: string, hits: number, entries: number, bytes?: number): FunctionStats {
     return {
       functionName,
       entries,
-      hits: this.hits,
+      hits,
       misses: this.misses,
       errors: this.errors,
       releases: { ...this.releases },

@@ -55,6 +55,11 @@ export interface Keyer {
   key(args: readonly unknown[]): ValueKey;
   /** `key([arg])`, without building the array when the argument is its own key. */
   keyOne(arg: unknown): ValueKey;
+  /**
+   * True when a lone argument that {@link isOwnKey} accepts is its own key (`keyOne(arg) === arg`):
+   * no `exclude` and no `hashFuncs` entry for primitives. The hit path then looks it up directly.
+   */
+  readonly ownKeys: boolean;
   /** Parameter names by position (undefined for destructured/rest/unknown). */
   readonly paramNames: readonly (string | undefined)[];
   /**
@@ -89,6 +94,24 @@ const MAX_POSITION = 0xffff;
 
 /** Single string arguments up to this length are their own key. */
 const MAX_STRING_KEY = 1024;
+
+/**
+ * Whether a lone argument is its own key when the keyer's `ownKeys` is set: a number, boolean or
+ * bigint, or a string of at most 1,024 characters that does not start with NUL (encoded keys do).
+ * `null`, `undefined` and symbols are keyed by `keyOne`.
+ */
+export function isOwnKey(arg: unknown): boolean {
+  switch (typeof arg) {
+    case "string":
+      return arg.length <= MAX_STRING_KEY && (arg.length === 0 || arg.charCodeAt(0) !== 0);
+    case "number":
+    case "boolean":
+    case "bigint":
+      return true;
+    default:
+      return false;
+  }
+}
 
 const EXCLUDE_ACCEPTED =
   "an array of argument positions (integers from 0 to 65535) and/or parameter names of the function, e.g. [0, \"conn\"]";
@@ -231,5 +254,5 @@ export function createKeyer(options: KeyerOptions): Keyer {
     return !encodeArguments(args, end, context).includes(IDENTITY_MARK);
   };
 
-  return { key, keyOne, paramNames, portable };
+  return { key, keyOne, ownKeys: ownKey, paramNames, portable };
 }
