@@ -16,6 +16,7 @@ import { RetainedSizes } from "../events/sizes.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
 import type { CacheHost } from "../hosts/host.js";
 import { isOwnKey, type Keyer, type ValueKey } from "../keys/keyer.js";
+import { matchesSteps } from "../keys/recent-keys.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSession, currentSessionId, runInSessionOrNone } from "../session/session.js";
 import { isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
@@ -121,6 +122,13 @@ export class FunctionCache {
   #ownKeyHits = false;
   /** Calls in a row that did not repeat the remembered argument (see `#findOwnKey`). */
   #memoMisses = 0;
+  /**
+   * The last plain hit of a call with one plain-data object argument (an options object): the
+   * steps it was read as (recent-keys.ts) and its entry. A later object that reads as the same
+   * steps has the same key, so it skips keying and the Map lookup.
+   */
+  #lastObjectSteps: readonly unknown[] = [];
+  #lastObjectEntry: Entry | undefined;
   /** The last plain hit of a call with two or three arguments, all primitives (`#last2` is undefined for two). */
   #lastCount = -1;
   #last0: unknown = undefined;
@@ -198,7 +206,7 @@ export class FunctionCache {
     let entry = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
-      entry = this.#ownKeyHits ? this.#findOwnKey(arg) : undefined;
+      entry = !this.#ownKeyHits ? undefined : typeof arg === "object" ? this.#findObject(arg) : this.#findOwnKey(arg);
       if (entry === undefined) return this.#callOneAgain(thisArg, arg);
     }
     // `#hit`, written out: this code is shared by every cached function, and when other
@@ -237,14 +245,28 @@ export class FunctionCache {
     return entry;
   }
 
+  /** The entry of the last object argument when `arg` reads as the same data (or undefined). */
+  #findObject(arg: unknown): Entry | undefined {
+    const entry = this.#lastObjectEntry;
+    if (entry === undefined || entry.removed || arg === null || !matchesSteps(arg, this.#lastObjectSteps)) return undefined;
+    return entry;
+  }
+
   // Kept out of `callOne` so the repeated-argument path stays small enough to inline.
   #callOneAgain(thisArg: unknown, arg: unknown): unknown {
     const options = this.#options;
+    if (typeof arg === "object" && arg !== null) {
+      if (!this.#ownKeyHits) return this.#call(thisArg, [arg], 0, true);
+      const args = [arg];
+      const key = this.#keyer.key(args);
+      // Taken at once: a hit listener may key other arguments before this hit is remembered.
+      const steps = this.#keyer.recentSteps();
+      const served = this.#serveObject(key, steps);
+      if (served !== MISS) return served;
+      return this.#call(thisArg, args, 0, true, key); // keyed once
+    }
     // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
-    if (
-      ((typeof arg !== "object" || arg === null) && typeof arg !== "function") &&
-      options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined
-    ) {
+    if (typeof arg !== "function" && options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined) {
       const key = this.#keyer.keyOne(arg);
       const served = this.#servePrimitive(arg, key);
       if (served !== MISS) return served;
@@ -358,6 +380,21 @@ export class FunctionCache {
   }
 
   /**
+   * A fresh plain hit for one object argument keyed `key` (`#ownKeyHits`), remembered with the
+   * `steps` it was read as, when the keyer's memo has them; or MISS.
+   */
+  #serveObject(key: ValueKey, steps: readonly unknown[] | undefined): unknown {
+    const entry = this.#global.entries.get(key);
+    if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
+    const result = this.#hit(entry, false);
+    if (result !== MISS && steps !== undefined) {
+      this.#lastObjectSteps = steps;
+      this.#lastObjectEntry = entry;
+    }
+    return result;
+  }
+
+  /**
    * Remembers a hit when repeating the argument is enough to find the same entry: a primitive
    * (an object may have been mutated since), in the global store, with no per-hit `validate`,
    * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
@@ -400,6 +437,8 @@ export class FunctionCache {
     this.#lastCount = -1;
     this.#last0 = this.#last1 = this.#last2 = undefined;
     this.#lastSomeEntry = undefined;
+    this.#lastObjectSteps = [];
+    this.#lastObjectEntry = undefined;
     this.#lastArgs = [];
     this.#lastArgsEntry = undefined;
   }

@@ -60,6 +60,11 @@ export interface Keyer {
    * no `exclude` and no `hashFuncs` entry for primitives. The hit path then looks it up directly.
    */
   readonly ownKeys: boolean;
+  /**
+   * The steps of the arguments just keyed, when the recent-keys memo holds their key (see
+   * recent-keys.ts `lastSteps`): arguments that match them have that key.
+   */
+  recentSteps(): readonly unknown[] | undefined;
   /** Parameter names by position (undefined for destructured/rest/unknown). */
   readonly paramNames: readonly (string | undefined)[];
   /**
@@ -254,5 +259,7 @@ export function createKeyer(options: KeyerOptions): Keyer {
     return !encodeArguments(args, end, context).includes(IDENTITY_MARK);
   };
 
-  return { key, keyOne, ownKeys: ownKey, paramNames, portable };
+  const recentSteps = (): readonly unknown[] | undefined => recent?.lastSteps;
+
+  return { key, keyOne, ownKeys: ownKey, recentSteps, paramNames, portable };
 }

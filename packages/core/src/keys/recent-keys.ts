@@ -56,6 +56,12 @@ export class RecentKeys {
   #length = 0;
   /** A getter may call a cached function again while its own arguments are being read. */
   #busy = false;
+  /**
+   * The steps of the call just keyed, when its key came from or went into this memo (the most
+   * recent slot); undefined when it did not. Callers may compare later arguments with them
+   * ({@link matchesSteps}): equal steps mean the same key.
+   */
+  lastSteps: readonly unknown[] | undefined = undefined;
 
   constructor(excluded: Uint8Array, excludedFrom: number) {
     this.#excluded = excluded;
@@ -68,14 +74,25 @@ export class RecentKeys {
    * a revoked proxy) is left to the encoder, which reports it with its path.
    */
   key(args: readonly unknown[], end: number, encode: (args: readonly unknown[], end: number) => string): string {
+    this.lastSteps = undefined;
     if (this.#busy) return encode(args, end);
     this.#busy = true;
     let readable = false;
     try {
+      // Most calls repeat the last one: compare with its steps as the arguments are read, which
+      // writes nothing and stops at the first difference.
+      const last = this.#slots[0];
+      if (last !== undefined && this.#matchArguments(args, end, last.steps)) {
+        this.lastSteps = last.steps;
+        return last.key;
+      }
       readable = this.#read(args, end);
       if (readable) {
         const known = this.#find();
-        if (known !== undefined) return known;
+        if (known !== undefined) {
+          this.lastSteps = this.#slots[0]!.steps; // found slots move to the front
+          return known;
+        }
       }
     } catch {
       readable = false;
@@ -88,7 +105,19 @@ export class RecentKeys {
     const key = encode(args, end);
     if (this.#slots.length >= SLOTS) this.#slots.pop();
     this.#slots.unshift({ steps, key });
+    this.lastSteps = steps;
     return key;
+  }
+
+  /** Whether the steps of `args[0..end)` are exactly `steps` (plain reads, as a lookup's). */
+  #matchArguments(args: readonly unknown[], end: number, steps: readonly unknown[]): boolean {
+    let n = 0;
+    for (let i = 0; i < end; i++) {
+      if (i >= this.#excludedFrom || this.#excluded[i] === 1) continue;
+      n = matchValue(args[i], steps, n, 0);
+      if (n < 0) return false;
+    }
+    return n === steps.length;
   }
 
   /** Reads the steps of a call into `#steps` with ordinary property reads; false when it never qualifies. */
@@ -211,6 +240,57 @@ export class RecentKeys {
     this.#steps[n] = v;
     return n + 1;
   }
+}
+
+/**
+ * Whether one argument `v` reads as exactly `steps` (the {@link RecentKeys.lastSteps} of a call
+ * with that one argument): then its key is that call's key. Never throws: a throwing getter or
+ * proxy trap makes it false, and the caller keys the argument the long way, which reports it.
+ */
+export function matchesSteps(v: unknown, steps: readonly unknown[]): boolean {
+  try {
+    return matchValue(v, steps, 0, 0) === steps.length;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Compares the steps `v` would be read as (`RecentKeys#readValue`, lookup mode) with `steps` from
+ * position `n`; returns the position after them, or -1 at the first difference. Objects are
+ * walked with `for…in`, which allocates nothing: for a plain object it visits the same keys in
+ * the same order as `Object.keys`, plus any enumerable key inherited from `Object.prototype`,
+ * which can only make a list longer than a stored one, never equal to it.
+ */
+function matchValue(v: unknown, steps: readonly unknown[], n: number, depth: number): number {
+  if (typeof v !== "object" || v === null) {
+    const stored = steps[n];
+    return v === stored || (v !== v && stored !== stored) ? n + 1 : -1; // equal, or both NaN
+  }
+  if (depth >= MAX_DEPTH) return -1;
+  const proto: unknown = getPrototypeOf(v);
+  if (proto === ARRAY_PROTO) {
+    const array = v as readonly unknown[];
+    const length = array.length;
+    if (steps[n] !== ARRAY || steps[n + 1] !== length) return -1;
+    n += 2;
+    for (let i = 0; i < length; i++) {
+      const item = array[i];
+      if (item === undefined && !(i in array)) return -1;
+      n = matchValue(item, steps, n, depth + 1);
+      if (n < 0) return -1;
+    }
+  } else {
+    if ((proto !== OBJECT_PROTO && proto !== null) || steps[n] !== OPEN) return -1;
+    n++;
+    for (const key in v) {
+      if (steps[n] !== key) return -1;
+      n = matchValue((v as Record<string, unknown>)[key], steps, n + 1, depth + 1);
+      if (n < 0) return -1;
+    }
+    if (getOwnPropertySymbols(v).length > 0) return -1;
+  }
+  return steps[n] === CLOSE ? n + 1 : -1;
 }
 
 /** Primitives other than symbols (whose keys involve identity tables), short strings only. */
