@@ -198,7 +198,10 @@ export function markdown(env: Environment, targets: readonly TargetResult[], res
   return [
     "## The cache against its peers (`npm run bench`)",
     "",
-    "cache-resource against what users would pick instead, in one process.",
+    "cache-resource against what users would pick instead, in one process. cache-resource is its",
+    "built package (`packages/core/dist`, what npm users run), imported by name as the peers are;",
+    "the benchmark's own TypeScript goes through tsx, which would otherwise wrap the library's",
+    "cross-module bindings in getters and slow its hot paths.",
     "",
     `- Machine: ${env.cpu}, ${env.cores} cores, ${env.memoryGb} GB RAM (${env.platform}), shared with other work; load average at start ${env.load}`,
     `- Node ${env.node} (V8 ${env.v8})`,

@@ -6,7 +6,7 @@
  * @module cache-resource/host
  */
 export type { CacheHost, MissInfo, MissOutcome, MissScope } from "./hosts/host.js";
-export { SPINNER_DELAY_MS } from "./hosts/host.js";
+export { PASS_THROUGH_SCOPE, SPINNER_DELAY_MS } from "./hosts/host.js";
 export { setHost, installedHost } from "./hosts/current.js";
 export { createTerminalHost } from "./hosts/terminal.js";
 export type { TerminalHostOptions, SpinnerOutput } from "./hosts/terminal.js";

@@ -3,7 +3,7 @@ import { setImmediate as nextMacrotask } from "node:timers/promises";
 import memoizee from "memoizee";
 import { memoize } from "micro-memoize";
 import pMemoize from "p-memoize";
-import { cacheResource } from "../../src/index.js";
+import { cacheResource } from "cache-resource";
 import { DB_URL, FakePool, rowsFrom, type ScenarioResult } from "../fixtures.js";
 import { timeAsync, timeEach } from "../harness.js";
 

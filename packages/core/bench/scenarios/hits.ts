@@ -7,7 +7,7 @@
 import { hash } from "ohash";
 import memoizee from "memoizee";
 import { memoize } from "micro-memoize";
-import { cacheResource } from "../../src/index.js";
+import { cacheResource } from "cache-resource";
 import { LRUCache } from "lru-cache";
 import { DB_URL, DB_URLS, FakePool, mapMemo, poolOptions, rowsFrom, TENANT_URLS, type PoolOptions, type ScenarioResult } from "../fixtures.js";
 import { timeSync } from "../harness.js";

@@ -6,7 +6,7 @@
 import { liveTimers, refTimers } from "./timer-census.js"; // first: it must see every timer
 import { LRUCache } from "lru-cache";
 import memoizee from "memoizee";
-import { cacheResource } from "../../src/index.js";
+import { cacheResource } from "cache-resource";
 
 const ENTRIES = 100_000;
 

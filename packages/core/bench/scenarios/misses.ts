@@ -3,7 +3,7 @@ import * as crypto from "node:crypto";
 import { LRUCache } from "lru-cache";
 import memoizee from "memoizee";
 import { memoize } from "micro-memoize";
-import { cacheResource } from "../../src/index.js";
+import { cacheResource } from "cache-resource";
 import { FakePool, rowsFrom, type ScenarioResult } from "../fixtures.js";
 import { timeEach, timeSync } from "../harness.js";
 

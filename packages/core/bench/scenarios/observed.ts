@@ -9,7 +9,7 @@
  * first, in a process where nothing has subscribed yet.
  */
 import diagnostics from "node:diagnostics_channel";
-import { cacheResource, CHANNELS } from "../../src/index.js";
+import { cacheResource, CHANNELS } from "cache-resource";
 import { DB_URL, FakePool, type Row, type ScenarioResult } from "../fixtures.js";
 import { formatValue } from "../report.js";
 import { timeSync } from "../harness.js";

@@ -59,6 +59,26 @@ export function runAsComputationOf<T>(entry: Entry, mayContinue: boolean, comput
   }
 }
 
+/** `runAsComputationOf(entry, mayContinue, () => fn.apply(thisArg, args))` without the closure. */
+export function applyAsComputationOf(entry: Entry, mayContinue: boolean, fn: Function, thisArg: unknown, args: readonly unknown[]): unknown {
+  const outer = syncSlot.frame;
+  const frame: ComputeFrame = { entry, parent: outer ?? asyncFrames.getStore() };
+  if (mayContinue) {
+    syncSlot.frame = undefined;
+    try {
+      return asyncFrames.run(frame, Reflect.apply, fn, thisArg, args);
+    } finally {
+      syncSlot.frame = outer;
+    }
+  }
+  syncSlot.frame = frame;
+  try {
+    return fn.apply(thisArg, args);
+  } finally {
+    syncSlot.frame = outer;
+  }
+}
+
 /** Runs `compute` outside every chain (a background refresh belongs to no caller). */
 export function runOutsideComputations<T>(compute: () => T): T {
   const outer = syncSlot.frame;

@@ -10,16 +10,16 @@ import {
 } from "../errors.js";
 import { Entry, type Store } from "../entry/entry.js";
 import { RecencyList } from "../entry/recency.js";
-import { hitChannel, publishError, publishHit, publishMiss, publishRelease, traceComputation } from "../events/channels.js";
+import { hitChannel, publishError, publishHit, publishMiss, publishRelease, traceComputation, tracingCompute } from "../events/channels.js";
 import { type EventStream, type ReleaseReason, reportProblem } from "../events/events.js";
 import { RetainedSizes } from "../events/sizes.js";
 import { StatsCounter, type FunctionStats } from "../events/stats.js";
-import type { CacheHost } from "../hosts/host.js";
+import { PASS_THROUGH_SCOPE, type CacheHost } from "../hosts/host.js";
 import { isOwnKey, type Keyer, type ValueKey } from "../keys/keyer.js";
 import { matchesSteps } from "../keys/recent-keys.js";
 import type { AnyFunction, ResolvedOptions } from "../options/options.js";
 import { currentSession, currentSessionId, runInSessionOrNone } from "../session/session.js";
-import { isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
+import { applyAsComputationOf, isAsyncFunction, isInsideComputation, isOutermost, runAsComputationOf, runOutsideComputations } from "./compute-frames.js";
 import { acquireLease, drainOf, LeaseCount, releaseAfterLeases, takeLease, type Lease } from "./leases.js";
 import { isThenable, settleAll } from "./settle.js";
 import { isShuttingDown } from "../lifecycle/shutdown-state.js";
@@ -101,6 +101,8 @@ export class FunctionCache {
   #hits = 0;
   /** Neither `ttl` nor `maxEntries`: a hit reads no clock and touches no recency order. */
   #untimed: boolean;
+  /** The spinner text of a call without arguments and with some (made once, not per miss). */
+  #spinnerTexts: readonly [string | undefined, string | undefined];
   readonly #sizes: RetainedSizes;
   readonly #global: Store = newStore(undefined);
   readonly #sessions = new Map<string, Store>();
@@ -156,6 +158,7 @@ export class FunctionCache {
     this.#mayContinue = isAsyncFunction(init.fn);
     this.#ownKeyHits = this.#mayRemember() && init.keyer.ownKeys;
     this.#untimed = init.options.ttlMs === null && init.options.maxEntries === null;
+    this.#spinnerTexts = spinnerTexts(init.options.showSpinner, init.displayName);
     this.#queue = new ExpiryQueue<Entry>(init.options.clock, (entry) => {
       if (!entry.removed) void this.#remove(entry, "expired");
     });
@@ -172,6 +175,7 @@ export class FunctionCache {
     this.#keyer = keyer;
     this.#ownKeyHits = this.#mayRemember() && keyer.ownKeys;
     this.#untimed = options.ttlMs === null && options.maxEntries === null;
+    this.#spinnerTexts = spinnerTexts(options.showSpinner, this.displayName);
     this.#forgetLastHit(); // new options or keyer may change what a hit must check
   }
 
@@ -207,7 +211,7 @@ export class FunctionCache {
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
       entry = !this.#ownKeyHits ? undefined : typeof arg === "object" ? this.#findObject(arg) : this.#findOwnKey(arg);
-      if (entry === undefined) return this.#callOneAgain(thisArg, arg);
+      if (entry == null) return entry === null ? this.#computeOwnKey(thisArg, arg) : this.#callOneAgain(thisArg, arg);
     }
     // `#hit`, written out: this code is shared by every cached function, and when other
     // functions' calls make the slow path look hotter, the optimizer would spend its inlining
@@ -223,13 +227,15 @@ export class FunctionCache {
 
   /**
    * The stored entry of a lone primitive argument that is its own key (`#ownKeyHits`), now
-   * remembered as the last one; undefined when there is none ready, or the argument is keyed
-   * otherwise. Whether it is fresh is for the caller to check.
+   * remembered as the last one; null when the argument is its own key and nothing is stored
+   * under it (a miss), undefined when the entry is pending or the argument is keyed otherwise.
+   * Whether it is fresh is for the caller to check.
    */
-  #findOwnKey(arg: unknown): Entry | undefined {
+  #findOwnKey(arg: unknown): Entry | null | undefined {
     // Any argument may be looked up: only an own key can equal the key of a `direct` entry.
     const entry = this.#global.entries.get(arg as ValueKey);
-    if (entry === undefined || !entry.direct) return undefined;
+    if (entry === undefined) return isOwnKey(arg) ? null : undefined; // null: nothing stored under its key
+    if (!entry.direct) return undefined;
     // Remembered for the next call, unless the last few calls all had other arguments: then
     // comparing with the last one (strings compare by content) costs more than it saves, so the
     // memo rests and is tried again after a while.
@@ -252,6 +258,11 @@ export class FunctionCache {
     return entry;
   }
 
+  /** A miss for a lone argument that is its own key, found absent from the global store just now. */
+  #computeOwnKey(thisArg: unknown, arg: unknown): unknown {
+    return this.#compute(this.#global, arg as ValueKey, arg as ValueKey, thisArg, [arg], 0, true);
+  }
+
   // Kept out of `callOne` so the repeated-argument path stays small enough to inline.
   #callOneAgain(thisArg: unknown, arg: unknown): unknown {
     const options = this.#options;
@@ -268,7 +279,10 @@ export class FunctionCache {
     // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
     if (typeof arg !== "function" && options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined) {
       const key = this.#keyer.keyOne(arg);
-      const served = this.#servePrimitive(arg, key);
+      const store = this.#storeForCall();
+      const entry = store.entries.get(key);
+      if (entry === undefined) return this.#compute(store, key, key, thisArg, [arg], 0, true);
+      const served = this.#servePrimitive(arg, entry);
       if (served !== MISS) return served;
       return this.#call(thisArg, [arg], 0, true, key); // keyed once
     }
@@ -368,12 +382,11 @@ export class FunctionCache {
   }
 
   /**
-   * A fresh plain hit for one primitive argument keyed `key` (no `validate`, widgets or
+   * A fresh plain hit on `entry`, stored for one primitive argument (no `validate`, widgets or
    * `hashFuncs`), or MISS (then `#call` takes it from the top).
    */
-  #servePrimitive(arg: unknown, key: ValueKey): unknown {
-    const entry = this.#storeForCall().entries.get(key);
-    if (entry === undefined || entry.pending || !this.#isFresh(entry)) return MISS;
+  #servePrimitive(arg: unknown, entry: Entry): unknown {
+    if (entry.pending || !this.#isFresh(entry)) return MISS;
     const result = this.#hit(entry, false);
     if (result !== MISS) this.#rememberHit(arg, entry);
     return result;
@@ -548,7 +561,7 @@ export class FunctionCache {
     const options = this.#options;
     const wait = host.beginWait?.({
       functionName: this.displayName,
-      spinnerText: spinnerText(options.showSpinner, this.displayName, argCount),
+      spinnerText: argCount > 0 ? this.#spinnerTexts[1] : this.#spinnerTexts[0],
       showTime: options.showTime,
       outermost: isOutermost(),
       startedAt: entry.startedAt,
@@ -577,6 +590,7 @@ export class FunctionCache {
     thisArg: unknown,
     args: readonly unknown[],
     attempt: number,
+    absent = false,
   ): unknown {
     if (this.retired) {
       // Only a call already under way gets here (the wrapper sends new calls to the new cache): a
@@ -590,7 +604,8 @@ export class FunctionCache {
     if (isShuttingDown()) throw new CacheShutdownError(this.displayName);
     // The release hook of the expired entry this call just removed, or a callback of the hit
     // it just gave up, created the key again: serve that entry; a second one would orphan it.
-    for (let existing = store.entries.get(key); existing !== undefined; existing = store.entries.get(key)) {
+    // `absent`: the caller found nothing under the key and ran no code since.
+    for (let existing = absent ? undefined : store.entries.get(key); existing !== undefined; existing = store.entries.get(key)) {
       if (existing.pending) return this.#join(existing, args.length);
       const served = this.#hit(existing, false);
       if (served !== MISS) return served;
@@ -605,21 +620,28 @@ export class FunctionCache {
     if (this.#events.active) this.#events.emit({ type: "miss", ...this.#eventBase(store.sessionId) });
     publishMiss(this.displayName, entry);
 
-    const scope = this.#host().beginMiss({
-      functionName: this.displayName,
-      spinnerText: spinnerText(options.showSpinner, this.displayName, args.length),
-      showTime: options.showTime,
-      outermost: isOutermost(),
-      startedAt,
-      allowWidgets: options.allowWidgets,
-      refresh: false,
-    });
+    const host = this.#host();
+    const scope =
+      host.quiet === true
+        ? PASS_THROUGH_SCOPE
+        : host.beginMiss({
+            functionName: this.displayName,
+            spinnerText: args.length > 0 ? this.#spinnerTexts[1] : this.#spinnerTexts[0],
+            showTime: options.showTime,
+            outermost: isOutermost(),
+            startedAt,
+            allowWidgets: options.allowWidgets,
+            refresh: false,
+          });
     const fn = this.#fn;
     let result: unknown;
     try {
-      result = runAsComputationOf(entry, this.#mayContinue, () =>
-        scope.run(() => traceComputation(this.displayName, entry, "miss", options.clock, () => fn.apply(thisArg, args as unknown[]))),
-      );
+      result =
+        scope === PASS_THROUGH_SCOPE && !tracingCompute()
+          ? applyAsComputationOf(entry, this.#mayContinue, fn, thisArg, args)
+          : runAsComputationOf(entry, this.#mayContinue, () =>
+              scope.run(() => traceComputation(this.displayName, entry, "miss", options.clock, () => fn.apply(thisArg, args as unknown[]))),
+            );
     } catch (error) {
       scope.end({ ok: false, error });
       this.#computationFailed(entry, error);
@@ -1007,8 +1029,8 @@ function newStore(sessionId: string | undefined): Store {
 
 
 /** Spinner text per Streamlit: "Running `name(...)`.", "Running `name()`." with no arguments. */
-function spinnerText(showSpinner: boolean | string, functionName: string, argCount: number): string | undefined {
-  if (showSpinner === false) return undefined;
-  if (typeof showSpinner === "string") return showSpinner;
-  return `Running \`${functionName}(${argCount > 0 ? "..." : ""})\`.`;
+function spinnerTexts(showSpinner: boolean | string, functionName: string): readonly [string | undefined, string | undefined] {
+  if (showSpinner === false) return [undefined, undefined];
+  if (typeof showSpinner === "string") return [showSpinner, showSpinner];
+  return [`Running \`${functionName}()\`.`, `Running \`${functionName}(...)\`.`];
 }

@@ -135,7 +135,8 @@ export function publishError(functionName: string, entry: Entry, phase: ErrorMes
   errorChannel.publish(message);
 }
 
-function tracingCompute(): boolean {
+/** Whether anything subscribes to the `cache-resource:compute` tracing channel. */
+export function tracingCompute(): boolean {
   return (
     compute.start.hasSubscribers ||
     compute.end.hasSubscribers ||

@@ -49,6 +49,11 @@ export interface CacheHost {
   /** A miss starts computing. */
   beginMiss(miss: MissInfo): MissScope;
   /**
+   * True while every `beginMiss` would return {@link PASS_THROUGH_SCOPE} (the host shows and
+   * records nothing, like the terminal host off a TTY): misses then skip the host altogether.
+   */
+  readonly quiet?: boolean;
+  /**
    * A call waits on a computation another caller started (single flight). `wait` describes the
    * miss it waits on: `startedAt` is when that miss started, so elapsed time counts from there.
    * The returned handle is ended exactly once, when the computation settles either way. Optional:
@@ -69,3 +74,12 @@ export interface CacheHost {
    */
   widgetState?(recording: unknown): string | undefined;
 }
+
+/**
+ * A scope that records nothing and runs the computation as it is. A host may return it from
+ * `beginMiss`; the cache then calls the function directly, without wrapping it in a closure.
+ */
+export const PASS_THROUGH_SCOPE: MissScope = Object.freeze({
+  run: <T>(compute: () => T): T => compute(),
+  end: () => undefined,
+});

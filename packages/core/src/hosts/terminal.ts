@@ -1,4 +1,4 @@
-import { SPINNER_DELAY_MS, type CacheHost, type MissInfo, type MissOutcome, type MissScope } from "./host.js";
+import { PASS_THROUGH_SCOPE, SPINNER_DELAY_MS, type CacheHost, type MissInfo, type MissOutcome, type MissScope } from "./host.js";
 import { formatElapsed } from "./elapsed.js";
 
 const FRAME_MS = 80;
@@ -20,10 +20,7 @@ export interface TerminalHostOptions {
   readonly now?: () => number;
 }
 
-const NO_RECORDING: MissScope = {
-  run: (compute) => compute(),
-  end: () => undefined,
-};
+const NO_RECORDING = PASS_THROUGH_SCOPE;
 
 /**
  * The host used outside the app runtime: a one-line spinner on stderr for slow outermost misses.
@@ -34,6 +31,7 @@ export function createTerminalHost(options: TerminalHostOptions = {}): CacheHost
   const enabled = options.enabled ?? (output.isTTY === true && !process.env.CI);
   const now = options.now ?? (() => performance.now());
   return {
+    quiet: !enabled,
     beginMiss(miss: MissInfo): MissScope {
       if (!enabled || !miss.outermost || miss.spinnerText === undefined) return NO_RECORDING;
       return spinnerScope(miss, output, now);
