@@ -207,7 +207,7 @@ export class FunctionCache {
 
   /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
   callOne(thisArg: unknown, arg: unknown): unknown {
-    let entry = this.#lastEntry;
+    let entry: Entry | null | undefined = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
       entry = !this.#ownKeyHits ? undefined : typeof arg === "object" ? this.#findObject(arg) : this.#findOwnKey(arg);
