@@ -81,6 +81,16 @@ function summarize(cases: readonly Prepared<unknown>[]): Timing[] {
   }));
 }
 
+/**
+ * A full collection before each sample (when the process runs with `--expose-gc`, as `npm run
+ * bench` does): each case then pays for collecting its own garbage during its samples, never for
+ * what the case before it left behind. Without it, allocation-heavy peers (a 1,000-slot array
+ * rebuilt per call) decide when a collection lands, and results flip between two modes.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Times synchronous cases, interleaved. */
 export function timeSync(cases: readonly SyncCase[], plan: TimingPlan = DEFAULT_PLAN): Timing[] {
   const prepared: Prepared<SyncLoop>[] = cases.map((c) => ({ ...c, loop: compileSyncLoop(), batch: 1, samples: [] }));
@@ -104,6 +114,7 @@ export function timeSync(cases: readonly SyncCase[], plan: TimingPlan = DEFAULT_
   for (let round = 0; round < plan.rounds; round++) {
     for (let k = 0; k < prepared.length; k++) {
       const c = prepared[(round + k) % prepared.length]!;
+      collectGarbage();
       const t0 = performance.now();
       sink = c.loop(c.run, c.batch);
       c.samples.push(((performance.now() - t0) * 1e6) / c.batch);
@@ -131,6 +142,7 @@ export async function timeAsync(cases: readonly AsyncCase[], plan: TimingPlan = 
   for (let round = 0; round < plan.rounds; round++) {
     for (let k = 0; k < prepared.length; k++) {
       const c = prepared[(round + k) % prepared.length]!;
+      collectGarbage();
       const t0 = performance.now();
       sink = await c.loop(c.run, c.batch);
       c.samples.push(((performance.now() - t0) * 1e6) / c.batch);

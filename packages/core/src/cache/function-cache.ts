@@ -611,7 +611,7 @@ export class FunctionCache {
       if (served !== MISS) return served;
     }
     const options = this.#options;
-    const entry = new Entry(baseKey, store, thisArg, options.refreshMode === "background" ? Array.from(args) : undefined);
+    const entry = new Entry(baseKey, store, options.refreshMode === "background" ? { thisArg, args: Array.from(args) } : undefined);
     entry.key = key;
     store.entries.set(key, entry);
     this.#stats.misses++;

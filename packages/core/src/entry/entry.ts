@@ -32,22 +32,18 @@ export class Entry implements Expirable {
   /** Left its store; never handed out again. */
   removed = false;
   /** Why it was removed; a value still pending at that time is released with it when it settles. */
-  removedReason: ReleaseReason | undefined;
+  removedReason: ReleaseReason | undefined = undefined;
   /** The function returned a Promise: hits return {@link Entry.result} as a Promise. */
   isAsync = false;
   /** The settled value. */
   value: unknown = undefined;
   /** What callers get: the value itself, or a Promise of it for async functions. */
   result: unknown = undefined;
-  /** The shared computation while pending (async functions only). */
-  flight: Promise<unknown> | undefined;
-  /** Shared `validate` run while one is in progress (async functions only). */
-  validation: Promise<unknown> | undefined;
   /** What the host recorded during the computation, replayed on hits. */
   recording: unknown = undefined;
   /** Neighbours in the store's {@link RecencyList} (`maxEntries` only). */
-  older: Entry | undefined;
-  newer: Entry | undefined;
+  older: Entry | undefined = undefined;
+  newer: Entry | undefined = undefined;
   inRecency = false;
   /** Clock time (ms) at which the computation of this entry started. */
   startedAt = 0;
@@ -55,28 +51,109 @@ export class Entry implements Expirable {
   expiresAt = Infinity;
   /** Clock time (ms) at which the entry's timer removes it (`Infinity`: never). */
   deadline = Infinity;
-  /** Retained size of the value as the function's `sizeOf` measured it (0 without one). */
-  size = 0;
-  /** A background refresh is running. */
-  refreshing = false;
-  /** No new background refresh before this clock time (after a failed one). */
-  refreshBackoffUntil = 0;
-  /** The release of the value computed after the entry was removed (its hook's promise, if async). */
-  lateRelease: Promise<void> | undefined = undefined;
-  /** Leases on the current value (`fn.acquire`), made on the first one. */
-  leases: LeaseCount | undefined = undefined;
-
   /** The key in its store: the arguments' key, plus widget state for widget-keyed functions. */
   key: ValueKey;
+  /**
+   * What only some entries need (async, leased, refreshed, measured), made on first use: every
+   * stored value pays for the fields above, so they are kept to what every entry uses.
+   */
+  #rare: RareState | undefined = undefined;
 
   constructor(
     /** The key of the call's arguments alone. */
     readonly baseKey: ValueKey,
     readonly store: Store,
     /** Receiver and arguments, kept only when a background refresh may need to call again. */
-    readonly thisArg: unknown,
-    readonly args: readonly unknown[] | undefined,
+    refreshCall?: { readonly thisArg: unknown; readonly args: readonly unknown[] },
   ) {
     this.key = baseKey;
+    if (refreshCall !== undefined) {
+      const rare = this.#made();
+      rare.thisArg = refreshCall.thisArg;
+      rare.args = refreshCall.args;
+    }
   }
+
+  #made(): RareState {
+    return (this.#rare ??= new RareState());
+  }
+
+  /** The shared computation while pending (async functions only). */
+  get flight(): Promise<unknown> | undefined {
+    return this.#rare?.flight;
+  }
+  set flight(flight: Promise<unknown> | undefined) {
+    if (flight !== undefined || this.#rare !== undefined) this.#made().flight = flight;
+  }
+
+  /** Shared `validate` run while one is in progress (async functions only). */
+  get validation(): Promise<unknown> | undefined {
+    return this.#rare?.validation;
+  }
+  set validation(validation: Promise<unknown> | undefined) {
+    if (validation !== undefined || this.#rare !== undefined) this.#made().validation = validation;
+  }
+
+  /** Retained size of the value as the function's `sizeOf` measured it (0 without one). */
+  get size(): number {
+    return this.#rare?.size ?? 0;
+  }
+  set size(size: number) {
+    if (size !== 0 || this.#rare !== undefined) this.#made().size = size;
+  }
+
+  /** A background refresh is running. */
+  get refreshing(): boolean {
+    return this.#rare?.refreshing ?? false;
+  }
+  set refreshing(refreshing: boolean) {
+    if (refreshing || this.#rare !== undefined) this.#made().refreshing = refreshing;
+  }
+
+  /** No new background refresh before this clock time (after a failed one). */
+  get refreshBackoffUntil(): number {
+    return this.#rare?.refreshBackoffUntil ?? 0;
+  }
+  set refreshBackoffUntil(until: number) {
+    if (until !== 0 || this.#rare !== undefined) this.#made().refreshBackoffUntil = until;
+  }
+
+  /** The release of the value computed after the entry was removed (its hook's promise, if async). */
+  get lateRelease(): Promise<void> | undefined {
+    return this.#rare?.lateRelease;
+  }
+  set lateRelease(release: Promise<void> | undefined) {
+    if (release !== undefined || this.#rare !== undefined) this.#made().lateRelease = release;
+  }
+
+  /** Leases on the current value (`fn.acquire`), made on the first one. */
+  get leases(): LeaseCount | undefined {
+    return this.#rare?.leases;
+  }
+  set leases(leases: LeaseCount | undefined) {
+    if (leases !== undefined || this.#rare !== undefined) this.#made().leases = leases;
+  }
+
+  /** The receiver of the call, for a background refresh (undefined otherwise). */
+  get thisArg(): unknown {
+    return this.#rare?.thisArg;
+  }
+
+  /** The arguments of the call, for a background refresh (undefined otherwise). */
+  get args(): readonly unknown[] | undefined {
+    return this.#rare?.args;
+  }
+}
+
+/** The fields of an {@link Entry} that few entries use. */
+class RareState {
+  flight: Promise<unknown> | undefined = undefined;
+  validation: Promise<unknown> | undefined = undefined;
+  size = 0;
+  refreshing = false;
+  refreshBackoffUntil = 0;
+  lateRelease: Promise<void> | undefined = undefined;
+  leases: LeaseCount | undefined = undefined;
+  thisArg: unknown = undefined;
+  args: readonly unknown[] | undefined = undefined;
 }
