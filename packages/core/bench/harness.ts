@@ -99,25 +99,13 @@ export function timeSync(cases: readonly SyncCase[], plan: TimingPlan = DEFAULT_
     // through on-stack replacement in the middle of one long call; which of the two happens
     // first otherwise depends on timing and gives bimodal results from run to run.
     for (let k = 0; k < SHORT_WARMUP_CALLS; k++) sink = c.loop(c.run, SHORT_WARMUP_BATCH);
-    // Warm up while growing the batch until one batch takes about one sample's time.
-    const warmEnd = performance.now() + plan.warmupMs;
-    let batch = 1;
-    for (;;) {
-      const t0 = performance.now();
-      sink = c.loop(c.run, batch);
-      const dt = performance.now() - t0;
-      if (dt < plan.sampleMs / 2) batch *= 2;
-      else c.batch = Math.max(1, Math.round((batch * plan.sampleMs) / dt));
-      if (performance.now() >= warmEnd && dt >= plan.sampleMs / 2) break;
-    }
+    const calibration = new Calibration(plan);
+    while (!calibration.done(c, timed(() => (sink = c.loop(c.run, calibration.batch)))));
   }
   for (let round = 0; round < plan.rounds; round++) {
-    for (let k = 0; k < prepared.length; k++) {
-      const c = prepared[(round + k) % prepared.length]!;
+    for (const c of inTurn(prepared, round)) {
       collectGarbage();
-      const t0 = performance.now();
-      sink = c.loop(c.run, c.batch);
-      c.samples.push(((performance.now() - t0) * 1e6) / c.batch);
+      c.samples.push(timed(() => (sink = c.loop(c.run, c.batch))) / c.batch);
     }
   }
   return summarize(prepared);
@@ -128,27 +116,57 @@ export async function timeAsync(cases: readonly AsyncCase[], plan: TimingPlan = 
   const prepared: Prepared<AsyncLoop>[] = cases.map((c) => ({ ...c, loop: compileAsyncLoop(), batch: 1, samples: [] }));
   for (const c of prepared) {
     for (let k = 0; k < SHORT_WARMUP_CALLS; k++) sink = await c.loop(c.run, SHORT_WARMUP_BATCH); // see timeSync
-    const warmEnd = performance.now() + plan.warmupMs;
-    let batch = 1;
-    for (;;) {
-      const t0 = performance.now();
-      sink = await c.loop(c.run, batch);
-      const dt = performance.now() - t0;
-      if (dt < plan.sampleMs / 2) batch *= 2;
-      else c.batch = Math.max(1, Math.round((batch * plan.sampleMs) / dt));
-      if (performance.now() >= warmEnd && dt >= plan.sampleMs / 2) break;
-    }
+    const calibration = new Calibration(plan);
+    while (!calibration.done(c, await timedAsync(async () => (sink = await c.loop(c.run, calibration.batch)))));
   }
   for (let round = 0; round < plan.rounds; round++) {
-    for (let k = 0; k < prepared.length; k++) {
-      const c = prepared[(round + k) % prepared.length]!;
+    for (const c of inTurn(prepared, round)) {
       collectGarbage();
-      const t0 = performance.now();
-      sink = await c.loop(c.run, c.batch);
-      c.samples.push(((performance.now() - t0) * 1e6) / c.batch);
+      c.samples.push((await timedAsync(async () => (sink = await c.loop(c.run, c.batch)))) / c.batch);
     }
   }
   return summarize(prepared);
+}
+
+/**
+ * Warm-up that grows the batch until one batch takes about one sample's time, then sets the
+ * case's batch so a sample lasts `plan.sampleMs`; it goes on until `plan.warmupMs` has passed.
+ */
+class Calibration {
+  batch = 1;
+  readonly #plan: TimingPlan;
+  readonly #end: number;
+
+  constructor(plan: TimingPlan) {
+    this.#plan = plan;
+    this.#end = performance.now() + plan.warmupMs;
+  }
+
+  /** Takes the time (ns) of one batch of `batch` operations; true when warm-up is over. */
+  done(c: { batch: number }, ns: number): boolean {
+    const ms = ns / 1e6;
+    const half = this.#plan.sampleMs / 2;
+    if (ms < half) this.batch *= 2;
+    else c.batch = Math.max(1, Math.round((this.batch * this.#plan.sampleMs) / ms));
+    return performance.now() >= this.#end && ms >= half;
+  }
+}
+
+/** The cases of one round, each round starting with the next one. */
+function inTurn<T>(cases: readonly T[], round: number): T[] {
+  return cases.map((_, k) => cases[(round + k) % cases.length]!);
+}
+
+function timed(run: () => unknown): number {
+  const t0 = performance.now();
+  run();
+  return (performance.now() - t0) * 1e6;
+}
+
+async function timedAsync(run: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await run();
+  return (performance.now() - t0) * 1e6;
 }
 
 /**
