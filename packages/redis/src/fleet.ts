@@ -17,7 +17,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { createClient } from "@redis/client";
-import { clearableFunctions, clearAllFromFleet, emitCacheEvent, onClear, type ClearNotice, type FunctionOrigin } from "cache-resource/fleet";
+import { clearableFunctions, clearAllFromFleet, emitCacheEvent, onClear, type ClearableFunction, type ClearNotice, type FunctionOrigin } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
 import { entriesOfRead, fieldsOf, idBefore, messageOf, parseFields, streamInfoOf, type ClearMessage, type StreamEntry } from "./messages.js";
 import { redact, type FleetSettings } from "./options.js";
@@ -274,9 +274,7 @@ export class FleetMember implements Fleet {
     if (!idBefore(this.#replayUntil, entry.id)) this.#replayed++;
     if (message.scope === "all") void clearAllFromFleet();
     else {
-      for (const fn of clearableFunctions()) {
-        if (this.#fleetIdOf(fn.origin) === message.fn) void fn.clear(message.scope === "entry" ? message.key : undefined);
-      }
+      for (const fn of this.#targets(message)) void fn.clear(message.scope === "entry" ? message.key : undefined);
     }
     emitCacheEvent(() => ({
       type: "fleet",
@@ -286,6 +284,19 @@ export class FleetMember implements Fleet {
       sessionId: undefined,
       at: Date.now(),
     }));
+  }
+
+  /**
+   * The functions a received clear is for: those of its fleet identity; when several are (equal
+   * text, or one minified name in two scopes of a bundle), the one wrapped where the sender's
+   * was. When none was wrapped there (another build), all of them: clearing one too many is
+   * safe, keeping a value cleared elsewhere is not.
+   */
+  #targets(message: ClearMessage): ClearableFunction[] {
+    const same = clearableFunctions().filter((fn) => this.#fleetIdOf(fn.origin) === message.fn);
+    if (same.length < 2 || message.at === "") return same;
+    const there = same.filter((fn) => fn.origin.position === message.at);
+    return there.length > 0 ? there : same;
   }
 
   #fleetIdOf(origin: FunctionOrigin): string {

@@ -5,7 +5,8 @@
  * An entry's fields: `s` sender id, `q` the sender's sequence number (receivers skip a number
  * they have seen: a send retried after a lost reply arrives twice), `c` scope (`all`,
  * `function`, `entry`), `f` fleet identity of the function, `k` the entry's key text, `d` the
- * function's display name (for events and logs).
+ * function's display name (for events and logs), `a` where the function was wrapped
+ * (`line:column`; empty for functions identified by their `name` option).
  */
 import type { ClearNotice } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
@@ -18,30 +19,36 @@ export interface ClearMessage {
   readonly fn: string;
   readonly key: string;
   readonly displayName: string;
+  /**
+   * Where the sender wrapped the function (`line:column`), or "" when unknown or named: among
+   * several functions of one fleet identity, a receiver clears the one wrapped at the same place.
+   */
+  readonly at: string;
 }
 
 /** The message for a clear made here. */
 export function messageOf(notice: ClearNotice, sender: string, seq: number): ClearMessage {
-  if (notice.scope === "all") return { sender, seq, scope: "all", fn: "", key: "", displayName: "*" };
+  if (notice.scope === "all") return { sender, seq, scope: "all", fn: "", key: "", displayName: "*", at: "" };
   const fn = fleetId(notice.origin);
   const key = notice.scope === "entry" ? notice.key : "";
-  return { sender, seq, scope: notice.scope, fn, key, displayName: notice.origin.displayName };
+  const at = notice.origin.name === undefined ? (notice.origin.position ?? "") : "";
+  return { sender, seq, scope: notice.scope, fn, key, displayName: notice.origin.displayName, at };
 }
 
 /** XADD's field/value list. */
 export function fieldsOf(message: ClearMessage): string[] {
-  return ["s", message.sender, "q", String(message.seq), "c", message.scope, "f", message.fn, "k", message.key, "d", message.displayName];
+  return ["s", message.sender, "q", String(message.seq), "c", message.scope, "f", message.fn, "k", message.key, "d", message.displayName, "a", message.at];
 }
 
 /** A message from an entry's fields, or undefined for an entry this version does not understand. */
 export function parseFields(fields: Record<string, string>): ClearMessage | undefined {
-  const { s, q, c, f, k, d } = fields;
+  const { s, q, c, f, k, d, a } = fields;
   if (s === undefined || q === undefined || (c !== "all" && c !== "function" && c !== "entry")) return undefined;
   const seq = Number(q);
   if (!Number.isSafeInteger(seq)) return undefined;
   if (c !== "all" && (f === undefined || f === "")) return undefined;
   if (c === "entry" && k === undefined) return undefined;
-  return { sender: s, seq, scope: c, fn: f ?? "", key: k ?? "", displayName: d ?? (c === "all" ? "*" : f ?? "") };
+  return { sender: s, seq, scope: c, fn: f ?? "", key: k ?? "", displayName: d ?? (c === "all" ? "*" : f ?? ""), at: a ?? "" };
 }
 
 /** One stream entry: its id and fields. */

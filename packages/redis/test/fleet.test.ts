@@ -72,6 +72,25 @@ describe("a fleet of three processes from two directories", { skip: skipNoRedis 
     assert.deepEqual(a1.releasesOf(tagged[0]!).map((r) => r.reason), ["clear"]);
   });
 
+  test("two functions with the same text, wrapped in two places: a clear of one reaches that one only", async () => {
+    const ids = await Promise.all(
+      everyone().map(async (m) => ({ primary: await m.call("getPrimary", "pg://p"), replica: await m.call("getReplica", "pg://p") })),
+    );
+    const seen = everyone().map((m) => m.events("fleet").length);
+    await a2.clear("getPrimary", "pg://p");
+    await Promise.all([applied(a1, seen[0]! + 1), applied(b, seen[2]! + 1)]);
+    for (const [i, member] of everyone().entries()) {
+      assert.deepEqual(member.releasesOf(ids[i]!.primary).map((r) => r.reason), ["clear"], member.name);
+      assert.deepEqual(member.releasesOf(ids[i]!.replica), [], `${member.name} keeps the other function's value`);
+    }
+    await b.clear("getReplica");
+    await Promise.all([applied(a1, seen[0]! + 2), applied(a2, seen[1]! + 1)]);
+    for (const [i, member] of everyone().entries()) {
+      assert.deepEqual(member.releasesOf(ids[i]!.replica).map((r) => r.reason), ["clear"], member.name);
+      member.releasedAtMostOnce();
+    }
+  });
+
   test("clear of everything: every member releases everything with reason clear-all, exactly once", async () => {
     for (const member of everyone()) await member.call("getDb", `pg://${member.name}`);
     const counts = everyone().map((m) => m.events("fleet").length);

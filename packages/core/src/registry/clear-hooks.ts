@@ -31,6 +31,14 @@ export interface FunctionOrigin {
    * functions, whose names do not, also a digest of their source.
    */
   readonly local: string;
+  /**
+   * `line:column` where it was wrapped, in the running code (the same in every process that runs
+   * the same build), when known. It tells apart functions whose module and `local` agree (two
+   * anonymous functions with the same text, or minified functions that share a short name in
+   * different scopes of one bundle); it is not identity on its own, as an edit above the function
+   * moves it.
+   */
+  readonly position?: string;
 }
 
 /** A clear the application made in this process. */
@@ -98,7 +106,7 @@ export function originOf(fn: AnyFunction, name: string | undefined, displayName:
   const fnName = fn.name.replace(/^bound /, "");
   const byName = !isMethod && fnName !== "";
   const local = byName ? fnName : `${isMethod ? "method:" : ""}${fnName}@${sha256Text(Function.prototype.toString.call(fn))}`;
-  return { displayName, name, module: site?.file ?? "<unknown>", local };
+  return { displayName, name, module: site?.file ?? "<unknown>", local, ...(site !== undefined && { position: site.position }) };
 }
 
 /** Makes `cache` reachable by fleets (each wrap registers again, so the newest copy of the library serves it). */
