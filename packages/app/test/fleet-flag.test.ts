@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseArgs, UsageError } from "../src/bin/args.js";
-import { FLEET_PACKAGE, joinAppFleet } from "../src/bin/fleet.js";
+import { FLEET_PACKAGE, FLEET_SECRET_ENV, joinAppFleet } from "../src/bin/fleet.js";
 
 test("cli: --fleet takes a Redis URL, --fleet-name a name (and needs --fleet)", () => {
   const command = parseArgs(["run", "app.ts", "--fleet", "redis://127.0.0.1:6379", "--fleet-name=shop"]);
@@ -28,7 +28,15 @@ test("cli: --fleet without @cache-resource/redis installed says how to install i
 test("cli: --fleet joins with the URL and name given", async () => {
   const joined: unknown[] = [];
   const fake = { joinFleet: async (options: unknown) => (joined.push(options), { memberId: "m", name: "shop", leave: async () => {} }) };
-  const fleet = await joinAppFleet("redis://127.0.0.1:6379", "shop", async (specifier) => (assert.equal(specifier, FLEET_PACKAGE), fake));
+  const fleet = await joinAppFleet("redis://127.0.0.1:6379", "shop", async (specifier) => (assert.equal(specifier, FLEET_PACKAGE), fake), {});
   assert.equal(fleet.name, "shop");
   assert.deepEqual(joined, [{ url: "redis://127.0.0.1:6379", name: "shop" }]);
+});
+
+test("cli: the fleet secret comes from CACHE_RESOURCE_FLEET_SECRET, never from a flag", async () => {
+  const joined: unknown[] = [];
+  const fake = { joinFleet: async (options: unknown) => (joined.push(options), { memberId: "m", name: "shop", leave: async () => {} }) };
+  await joinAppFleet("redis://127.0.0.1:6379", undefined, async () => fake, { [FLEET_SECRET_ENV]: "0123456789abcdef" });
+  await joinAppFleet("redis://127.0.0.1:6379", undefined, async () => fake, { [FLEET_SECRET_ENV]: "" });
+  assert.deepEqual(joined, [{ url: "redis://127.0.0.1:6379", secret: "0123456789abcdef" }, { url: "redis://127.0.0.1:6379" }]);
 });

@@ -19,7 +19,7 @@ import { hostname } from "node:os";
 import { createClient } from "@redis/client";
 import { clearableFunctions, clearAllFromFleet, emitCacheEvent, onClear, type ClearableFunction, type ClearNotice, type FunctionOrigin } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
-import { entriesOfRead, fieldsOf, idBefore, messageOf, parseFields, streamInfoOf, type ClearMessage, type StreamEntry } from "./messages.js";
+import { entriesOfRead, fieldsOf, idBefore, messageOf, parseFields, signedBy, streamInfoOf, type ClearMessage, type StreamEntry } from "./messages.js";
 import { redact, type FleetSettings } from "./options.js";
 
 /** What {@link Fleet.status} reports. */
@@ -36,6 +36,8 @@ export interface FleetStatus {
   readonly replayed: number;
   /** Clears made here and not sent yet (Redis down or slow). */
   readonly pending: number;
+  /** Clears dropped because their signature was missing or wrong (only with the `secret` option). */
+  readonly rejected: number;
 }
 
 /** A process's membership of a fleet. */
@@ -102,6 +104,7 @@ export class FleetMember implements Fleet {
   #sent = 0;
   #received = 0;
   #replayed = 0;
+  #rejected = 0;
 
   constructor(settings: FleetSettings) {
     this.#settings = settings;
@@ -136,6 +139,7 @@ export class FleetMember implements Fleet {
       received: this.#received,
       replayed: this.#replayed,
       pending: this.#outbox.length,
+      rejected: this.#rejected,
     };
   }
 
@@ -176,7 +180,7 @@ export class FleetMember implements Fleet {
         // not at all (a batch retried after a lost reply is skipped by sequence number).
         const batch = this.#outbox.slice(0, MAX_BATCH);
         const maxLength = String(this.#settings.maxLength);
-        const xadd = (message: ClearMessage) => ["XADD", this.#stream, "MAXLEN", "~", maxLength, "*", ...fieldsOf(message)];
+        const xadd = (message: ClearMessage) => ["XADD", this.#stream, "MAXLEN", "~", maxLength, "*", ...fieldsOf(message, this.name, this.#settings.secret)];
         try {
           if (batch.length === 1) await this.#watch(this.#writer.sendCommand(xadd(batch[0]!)), "sending a clear");
           else {
@@ -266,6 +270,13 @@ export class FleetMember implements Fleet {
     this.#position(entry.id, this.#added + 1);
     const message = parseFields(entry.fields);
     if (message === undefined || message.sender === this.memberId) return;
+    const secret = this.#settings.secret;
+    if (secret !== undefined && !signedBy(entry.fields, this.name, secret)) {
+      if (this.#rejected++ === 0) {
+        warn(`fleet "${this.name}": dropped a clear from "${message.sender}" whose signature is missing or wrong; every member must join with the same secret (status().rejected counts them)`);
+      }
+      return;
+    }
     if ((this.#seen.get(message.sender) ?? 0) >= message.seq) return;
     this.#seen.delete(message.sender); // re-inserted last: the oldest senders are dropped first
     this.#seen.set(message.sender, message.seq);

@@ -6,8 +6,10 @@
  * they have seen: a send retried after a lost reply arrives twice), `c` scope (`all`,
  * `function`, `entry`), `f` fleet identity of the function, `k` the entry's key text, `d` the
  * function's display name (for events and logs), `a` where the function was wrapped
- * (`line:column`; empty for functions identified by their `name` option).
+ * (`line:column`; empty for functions identified by their `name` option), and `h` the
+ * signature when the fleet has a secret.
  */
+import { createHmac, timingSafeEqual } from "node:crypto";
 import type { ClearNotice } from "cache-resource/fleet";
 import { fleetId } from "./fleet-id.js";
 
@@ -35,9 +37,26 @@ export function messageOf(notice: ClearNotice, sender: string, seq: number): Cle
   return { sender, seq, scope: notice.scope, fn, key, displayName: notice.origin.displayName, at };
 }
 
-/** XADD's field/value list. */
-export function fieldsOf(message: ClearMessage): string[] {
-  return ["s", message.sender, "q", String(message.seq), "c", message.scope, "f", message.fn, "k", message.key, "d", message.displayName, "a", message.at];
+/** XADD's field/value list; signed (field `h`) when `secret` is given. */
+export function fieldsOf(message: ClearMessage, fleet: string, secret: string | undefined): string[] {
+  const fields = ["s", message.sender, "q", String(message.seq), "c", message.scope, "f", message.fn, "k", message.key, "d", message.displayName, "a", message.at];
+  return secret === undefined ? fields : [...fields, "h", signatureOf(fields, fleet, secret)];
+}
+
+/**
+ * Whether an entry's fields carry a valid signature under `secret`. Every field but `h` is
+ * signed, in the order written, with the fleet's name: no field can be changed, added or
+ * dropped, and an entry copied into another fleet's stream does not verify there.
+ */
+export function signedBy(fields: Record<string, string>, fleet: string, secret: string): boolean {
+  const { h, ...rest } = fields;
+  if (h === undefined || !/^[0-9a-f]{64}$/.test(h)) return false;
+  const expected = Buffer.from(signatureOf(Object.entries(rest).flat(), fleet, secret), "hex");
+  return timingSafeEqual(expected, Buffer.from(h, "hex"));
+}
+
+function signatureOf(fields: readonly string[], fleet: string, secret: string): string {
+  return createHmac("sha256", secret).update(JSON.stringify([fleet, ...fields])).digest("hex");
 }
 
 /** A message from an entry's fields, or undefined for an entry this version does not understand. */

@@ -32,6 +32,15 @@ export interface FleetOptions {
    * @example { maxLength: 100_000 }
    */
   maxLength?: number;
+  /**
+   * A secret every member of the fleet shares. Each clear is then signed (HMAC-SHA256 over its
+   * fields and the fleet's name), and clears whose signature is missing or wrong are dropped,
+   * counted in `status().rejected` and reported once with a warning: a client that can write to
+   * the Redis but does not know the secret cannot release anyone's values. Without it, every
+   * clear on the stream is applied, as Redis's own access control is the only guard.
+   * @example { secret: process.env.FLEET_SECRET }
+   */
+  secret?: string;
 }
 
 /** Options after validation. */
@@ -40,6 +49,7 @@ export interface FleetSettings {
   readonly name: string;
   readonly timeoutMs: number;
   readonly maxLength: number;
+  readonly secret: string | undefined;
 }
 
 /** Checks the options; bad ones throw `InvalidOptionError` saying what is accepted. */
@@ -63,7 +73,16 @@ export function resolveFleetOptions(options: FleetOptions): FleetSettings {
   if (!Number.isSafeInteger(maxLength) || maxLength < 1) {
     throw new InvalidOptionError("maxLength", maxLength, "it must be a positive whole number", "10000");
   }
-  return { url, name, timeoutMs: Math.ceil(seconds * 1000), maxLength };
+  const { secret } = options;
+  if (secret !== undefined && (typeof secret !== "string" || secret.length < 16)) {
+    throw new InvalidOptionError(
+      "secret",
+      typeof secret === "string" ? `(a string of ${secret.length} characters)` : secret,
+      "a fleet secret must be a string of at least 16 characters, the same on every member",
+      "process.env.FLEET_SECRET (for example 32 random bytes as hex: openssl rand -hex 32)",
+    );
+  }
+  return { url, name, timeoutMs: Math.ceil(seconds * 1000), maxLength, secret };
 }
 
 function parses(url: string): boolean {

@@ -35,8 +35,16 @@ test("bad options are refused with what is accepted", async () => {
     [{ url: "redis://127.0.0.1:6379", timeout: "100" }, /no unit|unit/],
     [{ url: "redis://127.0.0.1:6379", timeout: 0 }, /positive/],
     [{ url: "redis://127.0.0.1:6379", maxLength: 0 }, /positive whole number/],
+    [{ url: "redis://127.0.0.1:6379", secret: "short" }, /at least 16 characters/],
+    [{ url: "redis://127.0.0.1:6379", secret: 1234567890123456 }, /at least 16 characters/],
   ];
   for (const [options, message] of bad) {
     await assert.rejects(joinFleet(options as never), (error: unknown) => error instanceof InvalidOptionError && message.test(error.message));
   }
 });
+
+test("a refused secret is never echoed in the error", async () => {
+  const secret = "too-short-secret"[0]!.repeat(10);
+  await assert.rejects(joinFleet({ url: "redis://127.0.0.1:6379", secret }), (error: unknown) => error instanceof InvalidOptionError && !error.message.includes(secret));
+});
+

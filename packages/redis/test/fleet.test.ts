@@ -269,3 +269,50 @@ describe("a fleet when Redis is slow, gone, or trimmed", { skip: skipNoRedis }, 
     await cleanUp();
   });
 });
+
+describe("a fleet with a secret", { skip: skipNoRedis }, () => {
+  let redis: TestRedis;
+  let app: ReturnType<typeof copyApp>;
+  let a: Member, b: Member, outsider: Member;
+  const name = fleetName("signed");
+  const secret = "0123456789abcdef-shared";
+
+  before(async () => {
+    redis = await TestRedis.start();
+    app = copyApp();
+    [a, b, outsider] = await Promise.all([
+      Member.start("a", app.dir, redis.url, name, secret),
+      Member.start("b", app.dir, redis.url, name, secret),
+      Member.start("outsider", app.dir, redis.url, name, "another-secret-of-16"),
+    ]);
+  });
+
+  after(async () => {
+    await Promise.all([a, b, outsider].map((m) => m?.stop()));
+    await redis?.stop();
+    app?.remove();
+  });
+
+  test("members with the secret apply each other's clears; unsigned and wrongly signed clears are dropped, counted and reported once", async () => {
+    const ids = await Promise.all([a, b, outsider].map((m) => m.call("getDb", "pg://signed")));
+    // A clear signed with another secret, and one written straight into the stream by a client
+    // that knows no secret at all.
+    await outsider.clear("getDb", "pg://signed");
+    await redis.command(["XADD", `cache-resource:fleet:${name}`, "*", "s", "intruder", "q", "1", "c", "all", "f", "", "k", "", "d", "*", "a", ""]);
+    await waitFor("a and b to drop both", async () => (await a.status()).rejected === 2 && (await b.status()).rejected === 2);
+    for (const [i, member] of [a, b].entries()) {
+      assert.deepEqual(member.releasesOf(ids[i]!), [], `${member.name} keeps its value`);
+      assert.equal(member.events("fleet").length, 0);
+      const warnings = member.events("warning").filter((w) => /signature is missing or wrong/.test(String(w.message)));
+      assert.equal(warnings.length, 1, `${member.name} warns once`);
+    }
+    // A signed clear is applied by the other member with the secret, not by the outsider.
+    await a.clear("getDb", "pg://signed");
+    await waitFor("b to apply a's clear", () => b.events("fleet").length === 1);
+    assert.deepEqual(b.releasesOf(ids[1]!).map((r) => r.reason), ["clear"]);
+    await waitFor("the outsider to drop a's clear", async () => (await outsider.status()).rejected >= 1);
+    assert.equal(outsider.releasesOf(ids[2]!).length, 1, "the outsider released its own value once, on its own clear");
+    for (const member of [a, b, outsider]) member.releasedAtMostOnce();
+  });
+});
+

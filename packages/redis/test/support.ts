@@ -155,10 +155,11 @@ export class Member {
     proc.on("message", (message: Message) => this.messages.push(message));
   }
 
-  static async start(name: string, dir: string, url: string, fleet: string): Promise<Member> {
+  /** `secret`: the member joins with that fleet secret. */
+  static async start(name: string, dir: string, url: string, fleet: string, secret?: string): Promise<Member> {
     const proc = fork(join(dir, "member.mjs"), [], {
       cwd: dir,
-      env: { ...process.env, MEMBER: name, FLEET_URL: url, FLEET_NAME: fleet },
+      env: { ...process.env, MEMBER: name, FLEET_URL: url, FLEET_NAME: fleet, ...(secret !== undefined && { FLEET_SECRET: secret }) },
       stdio: ["ignore", "inherit", "inherit", "ipc"],
       execArgv: ["--no-warnings"], // still emitted as "warning" events, which the member reports
     });
@@ -185,7 +186,7 @@ export class Member {
     return this.do("clear", { fn, args });
   }
 
-  async status(): Promise<{ connected: boolean; lastId: string; sent: number; received: number; replayed: number; pending: number }> {
+  async status(): Promise<{ connected: boolean; lastId: string; sent: number; received: number; replayed: number; pending: number; rejected: number }> {
     return (await this.do("status")) as never;
   }
 

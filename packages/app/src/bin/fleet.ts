@@ -18,17 +18,25 @@ export interface JoinedFleet {
 }
 
 interface FleetModule {
-  joinFleet(options: { url: string; name?: string }): Promise<JoinedFleet>;
+  joinFleet(options: { url: string; name?: string; secret?: string }): Promise<JoinedFleet>;
 }
 
 /**
- * Loads {@link FLEET_PACKAGE} and joins the fleet at `url`. Throws {@link UsageError} when the
+ * The environment variable that holds the fleet's secret (the `secret` option of `joinFleet`):
+ * read from the environment, not a flag, so it never shows in a process list.
+ */
+export const FLEET_SECRET_ENV = "CACHE_RESOURCE_FLEET_SECRET";
+
+/**
+ * Loads {@link FLEET_PACKAGE} and joins the fleet at `url`, signed with the secret in
+ * {@link FLEET_SECRET_ENV} when it is set. Throws {@link UsageError} when the
  * package is not installed. `load` is the dynamic import (replaceable in tests).
  */
 export async function joinAppFleet(
   url: string,
   name: string | undefined,
   load: (specifier: string) => Promise<unknown> = (specifier) => import(specifier),
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<JoinedFleet> {
   let fleets: FleetModule;
   try {
@@ -42,7 +50,8 @@ export async function joinAppFleet(
     }
     throw error;
   }
-  return fleets.joinFleet(name === undefined ? { url } : { url, name });
+  const secret = env[FLEET_SECRET_ENV];
+  return fleets.joinFleet({ url, ...(name !== undefined && { name }), ...(secret !== undefined && secret !== "" && { secret }) });
 }
 
 function isMissing(error: unknown): boolean {
