@@ -83,25 +83,46 @@ function skipBalanced(lexer: Lexer, open: string, close: string): void {
 
 /** Reads the parameters after the `(` the lexer just returned, up to its matching `)`. */
 function readParamList(lexer: Lexer): ParameterNames {
+  const { closed: _, ...params } = scanParams(lexer, false);
+  return params;
+}
+
+/** TypeScript's parameter modifiers: they come before the name (`constructor(private db: Db)`). */
+const MODIFIERS = new Set(["public", "private", "protected", "readonly", "override"]);
+
+/**
+ * Scans a parameter list after its `(` up to the matching `)`: the name of each parameter (or
+ * undefined when it is a pattern), and which one is the rest parameter. `typed`: the list is
+ * TypeScript source, where types may hold commas inside `<…>` and decorators and modifiers come
+ * before a name; in JavaScript `<` is a comparison (`a = b < c ? 1 : 2`) and `readonly` may be
+ * a name. `closed` is false when the text ended before the list did.
+ */
+export function scanParams(lexer: Lexer, typed: boolean): ParameterNames & { readonly closed: boolean } {
   const names: (string | undefined)[] = [];
   let restIndex: number | undefined;
   let restName: string | undefined;
   let depth = 0;
+  let angles = 0;
+  let inType = false;
   let atStart = true; // at the first token of a parameter
   let isRest = false;
-  let count = 0; // parameters started so far
-  for (let t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
+  let t: Token;
+  for (t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
     if (atStart) {
       if (t.kind === "punct" && t.value === ")") break; // `()` or a trailing comma
       if (t.kind === "punct" && t.value === "...") {
         isRest = true;
         continue;
       }
+      if (typed && t.kind === "punct" && t.value === "@") {
+        skipDecorator(lexer);
+        continue;
+      }
+      if (typed && t.kind === "ident" && MODIFIERS.has(t.value)) continue;
       atStart = false;
-      count++;
       const name = t.kind === "ident" ? t.value : undefined;
       if (isRest) {
-        restIndex = count - 1;
+        restIndex = names.length;
         restName = name;
         names.push(undefined);
       } else {
@@ -115,12 +136,37 @@ function readParamList(lexer: Lexer): ParameterNames {
     else if (p === ")") {
       if (depth === 0) break;
       depth--;
-    } else if (p === "," && depth === 0) {
+    } else if (typed && depth === 0 && p === ":") inType = true;
+    else if (typed && depth === 0 && p === "=") inType = false;
+    else if (depth === 0 && inType && p === "<") angles++;
+    else if (depth === 0 && inType && p === ">") angles = Math.max(0, angles - 1);
+    else if (p === "," && depth === 0 && angles === 0) {
       atStart = true;
       isRest = false;
+      inType = false;
     }
   }
-  return restIndex === undefined ? { names, restIndex } : { names, restIndex, restName };
+  const closed = t.kind !== "eof";
+  return restIndex === undefined ? { names, restIndex, closed } : { names, restIndex, restName, closed };
+}
+
+/** Skips `@name`, `@a.b` or `@name(…)` after the `@` the lexer just returned. */
+function skipDecorator(lexer: Lexer): void {
+  for (;;) {
+    const saved = lexer.pos;
+    const t = lexer.next();
+    if (t.kind === "ident" || (t.kind === "punct" && t.value === ".")) continue;
+    if (t.kind === "punct" && t.value === "(") {
+      let depth = 1;
+      for (let u = lexer.next(); u.kind !== "eof" && depth > 0; u = lexer.next()) {
+        if (u.kind === "punct" && u.value === "(") depth++;
+        else if (u.kind === "punct" && u.value === ")") depth--;
+      }
+      return;
+    }
+    lexer.pos = saved;
+    return;
+  }
 }
 
 /** A class prints its whole body: find `constructor(` among the members at body depth. */

@@ -16,8 +16,8 @@
 import { readFileSync } from "node:fs";
 import { findSourceMap } from "node:module";
 import { fileURLToPath } from "node:url";
-import type { ParameterNames } from "./param-names.js";
-import { Lexer, type Token } from "./scan.js";
+import { scanParams, type ParameterNames } from "./param-names.js";
+import { Lexer } from "./scan.js";
 
 /** A position in the running (generated) code, 1-based, as stack frames report it. */
 export interface CodeLocation {
@@ -89,88 +89,21 @@ function fits(running: ParameterNames, original: ParameterNames): boolean {
   return running.names.every((name, i) => same(name, original.names[i])) && same(running.restName, original.restName);
 }
 
-const MODIFIERS = new Set(["public", "private", "protected", "readonly", "override"]);
-
 /**
  * Reads a TypeScript parameter list after its `(` up to the matching `)`, and checks that a
- * function body or arrow follows (so a call's arguments are not taken for parameters). Types may
- * hold commas inside `<…>`; a leading `this` parameter is erased by TypeScript, so it is dropped;
- * decorators and parameter-property modifiers come before the name.
+ * function body or arrow follows (so a call's arguments are not taken for parameters). A leading
+ * `this` parameter is erased by TypeScript, so it is dropped.
  */
 function readTypedParams(lexer: Lexer): ParameterNames | undefined {
-  const names: (string | undefined)[] = [];
-  let restIndex: number | undefined;
-  let restName: string | undefined;
-  let depth = 0;
-  let angles = 0;
-  let inType = false;
-  let atStart = true;
-  let isRest = false;
-  let t: Token;
-  for (t = lexer.next(); t.kind !== "eof"; t = lexer.next()) {
-    if (atStart) {
-      if (t.kind === "punct" && t.value === ")") break;
-      if (t.kind === "punct" && t.value === "...") {
-        isRest = true;
-        continue;
-      }
-      if (t.kind === "punct" && t.value === "@") {
-        skipDecorator(lexer);
-        continue;
-      }
-      if (t.kind === "ident" && MODIFIERS.has(t.value)) continue;
-      atStart = false;
-      const name = t.kind === "ident" ? t.value : undefined;
-      if (isRest) {
-        restIndex = names.length;
-        restName = name;
-        names.push(undefined);
-      } else {
-        names.push(name);
-      }
-    }
-    if (t.kind !== "punct") continue;
-    const p = t.value;
-    if (p === "(" || p === "[" || p === "{") depth++;
-    else if (p === "]" || p === "}") depth--;
-    else if (p === ")") {
-      if (depth === 0) break;
-      depth--;
-    } else if (depth === 0 && p === ":") inType = true;
-    else if (depth === 0 && p === "=") inType = false;
-    else if (depth === 0 && inType && p === "<") angles++;
-    else if (depth === 0 && inType && p === ">") angles = Math.max(0, angles - 1);
-    else if (p === "," && depth === 0 && angles === 0) {
-      atStart = true;
-      isRest = false;
-      inType = false;
-    }
-  }
-  if (t.kind === "eof") return undefined;
+  const { closed, ...params } = scanParams(lexer, true);
+  if (!closed) return undefined;
   const after = lexer.next();
   if (after.kind !== "punct" || !(after.value === "{" || after.value === "=>" || after.value === ":")) return undefined;
+  const names = params.names.slice();
+  let restIndex = params.restIndex;
   if (names[0] === "this" && restIndex !== 0) {
     names.shift();
     if (restIndex !== undefined) restIndex--;
   }
-  return restIndex === undefined ? { names, restIndex } : { names, restIndex, restName };
-}
-
-/** Skips `@name`, `@a.b` or `@name(…)` after the `@` the lexer just returned. */
-function skipDecorator(lexer: Lexer): void {
-  for (;;) {
-    const saved = lexer.pos;
-    const t = lexer.next();
-    if (t.kind === "ident" || (t.kind === "punct" && t.value === ".")) continue;
-    if (t.kind === "punct" && t.value === "(") {
-      let depth = 1;
-      for (let u = lexer.next(); u.kind !== "eof" && depth > 0; u = lexer.next()) {
-        if (u.kind === "punct" && u.value === "(") depth++;
-        else if (u.kind === "punct" && u.value === ")") depth--;
-      }
-      return;
-    }
-    lexer.pos = saved;
-    return;
-  }
+  return restIndex === undefined ? { names, restIndex } : { names, restIndex, restName: params.restName };
 }
