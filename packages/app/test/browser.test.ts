@@ -97,9 +97,10 @@ describe("app runtime in the browser", { skip: skipBrowser }, () => {
       await spinner.waitFor({ state: "detached", ...WAIT });
 
       // A failing miss removes its spinner too.
-      // Importing the fixture here wraps the same source again: same cache, so this clears it.
-      const { slowResource } = await import("./fixtures/slow.js");
-      await slowResource.clear();
+      // The app's modules are one bundle: importing the fixture here would wrap its function at
+      // another place (another cache). Clearing every cache clears the app's too.
+      const { st } = await import("../src/index.js");
+      await st.cacheResource.clear();
       control.gate = gate<string>();
       await page.keyboard.press("r");
       await spinner.waitFor(WAIT);

@@ -1,14 +1,14 @@
 import { watch, type FSWatcher } from "node:fs";
-import { basename, dirname } from "node:path";
-import { register } from "node:module";
+import { rm, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { LoadedScript } from "../script/runner.js";
+import { AppBuildError, buildApp, bundleDirectory, stopBuilds } from "./app-bundle.js";
 import { syntaxErrorOf } from "./syntax-error.js";
 
 /**
- * Loads the app module (TypeScript, no build step: see app-hooks.ts) and reloads it when one of
- * its own source files changes.
+ * Loads the app module (TypeScript, no build step: its own modules are bundled by esbuild, see
+ * app-bundle.ts) and reloads it when one of its own source files changes.
  *
  * A reload re-evaluates the app and every local module it imports; packages, this library among
  * them, are loaded once. An app that imports this library's sources by path (as its tests do)
@@ -27,6 +27,10 @@ export class AppLoader {
   #debounce: NodeJS.Timeout | undefined;
   #closed = false;
   #watching = false;
+  #bundleFile: string | undefined;
+  #loading: Promise<void> = Promise.resolve();
+  /** The folder made for the bundle when the app has no `node_modules` above it; removed on close. */
+  #temporaryDir: string | undefined;
 
   /** `onReload` is called after a reload triggered by a file change. */
   constructor(file: string, onReload: (loaded: LoadedScript) => void = () => {}) {
@@ -45,32 +49,42 @@ export class AppLoader {
   }
 
   /** Imports (again) the app module. Never throws: a failure becomes the loaded state. */
-  async load(): Promise<LoadedScript> {
+  load(): Promise<LoadedScript> {
     const version = ++this.#version;
-    const hooks = appHooks();
-    const files = new Set<string>([this.#file]);
-    let settled!: () => void;
-    const idle = new Promise<void>((resolve) => (settled = resolve));
-    const collect = (message: { loaded?: string; idle?: boolean }) => {
-      if (message.loaded !== undefined) files.add(message.loaded);
-      if (message.idle === true) settled();
-    };
-    hooks.on("message", collect);
-    hooks.ref(); // until the hooks' reply: it keeps the process waiting for it
+    // One load at a time: every load writes, imports and deletes the same bundle file.
+    const loading = this.#loading.then(() => this.#loadVersion(version));
+    this.#loading = loading.then(() => undefined);
+    return loading;
+  }
+
+  async #loadVersion(version: number): Promise<LoadedScript> {
+    // A newer load is already queued (edits in a burst): it is the one that counts.
+    if (version !== this.#version) return this.#current;
+    process.setSourceMapsEnabled(true); // stack traces point into the app's sources
+    // One file per process and app, reimported with a new query: the cache sees every load as a
+    // new text of the same script (its reload rules), and two servers never share a file.
+    if (this.#bundleFile === undefined) {
+      const { dir, temporary } = bundleDirectory(this.#file);
+      this.#bundleFile = join(dir, `${basename(this.#file, extname(this.#file))}.${process.pid}.${++loaders}.mjs`);
+      if (temporary) this.#temporaryDir = dir;
+    }
+    let files: ReadonlySet<string> = new Set([this.#file]);
     let loaded: LoadedScript;
     try {
-      // A unique version per load (across loaders too): every app file is evaluated afresh.
-      const mod = (await import(`${pathToFileURL(this.#file).href}?cr=${++loads}`)) as { default?: unknown };
+      const bundle = await buildApp(this.#file, this.#bundleFile);
+      files = bundle.files;
+      await writeFile(this.#bundleFile, bundle.code);
+      const mod = (await import(`${pathToFileURL(this.#bundleFile).href}?v=${version}`)) as { default?: unknown };
       const script = scriptOf(mod);
       loaded = script !== undefined ? { ok: true, script } : { ok: false, error: new NoScriptError(this.#file) };
     } catch (error) {
+      if (error instanceof AppBuildError) files = error.files;
       loaded = { ok: false, error: syntaxErrorOf(error, this.#file) ?? error };
     } finally {
-      // esbuild's service stops until the next load; the reply comes after every file report.
-      hooks.postMessage("idle");
-      await idle;
-      hooks.off("message", collect);
-      hooks.unref();
+      // Nothing of a load stays behind: the module is in memory (its source map inline), and
+      // esbuild's service process stops until the next load.
+      await rm(this.#bundleFile, { force: true });
+      await stopBuilds();
     }
     // Loads may overlap (an edit while loading): the newest one wins.
     if (version !== this.#version) return this.#current;
@@ -92,6 +106,8 @@ export class AppLoader {
     clearTimeout(this.#debounce);
     for (const w of this.#watchers.values()) w.close();
     this.#watchers.clear();
+    const dir = this.#temporaryDir;
+    if (dir !== undefined) void this.#loading.then(() => rm(dir, { recursive: true, force: true }));
   }
 
   #syncWatchers(): void {
@@ -129,20 +145,8 @@ export class AppLoader {
   }
 }
 
-let loads = 0;
-let hooksPort: MessagePort | undefined;
-
-/** Registers the app hooks once per process; their port reports loaded files and takes "idle". */
-function appHooks(): MessagePort {
-  if (hooksPort === undefined) {
-    process.setSourceMapsEnabled(true); // stack traces point into the app's sources
-    const { port1, port2 } = new MessageChannel();
-    register(new URL("./app-hooks.js", import.meta.url), { parentURL: import.meta.url, data: { port: port2 }, transferList: [port2] });
-    port1.unref();
-    hooksPort = port1;
-  }
-  return hooksPort;
-}
+/** Loaders made in this process: each writes its own bundle file. */
+let loaders = 0;
 
 /**
  * The default export. A `.ts` file outside a `"type": "module"` package is loaded as CommonJS,

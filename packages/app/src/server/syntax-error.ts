@@ -22,11 +22,11 @@ const CONTEXT_LINES = 2;
 
 /**
  * The syntax errors of a failed transform (esbuild's "file:line:column: ERROR: text" lines, as
- * the app's module hooks report them, app-hooks.ts), or `undefined` when `error` is something else. `appFile` is the app module:
+ * the app build reports them, app-bundle.ts), or `undefined` when `error` is something else. `appFile` is the app module:
  * a transform may name it with another TypeScript extension (`app.mts` reported as `app.ts`).
  */
 export function syntaxErrorOf(error: unknown, appFile: string): AppSyntaxError | undefined {
-  // Thrown on the loader thread, the error may arrive as a plain SyntaxError; its lines tell.
+  // A build error is named TransformError; a plain SyntaxError with such lines is one too.
   if (!(error instanceof Error) || (error.name !== "TransformError" && error.name !== "SyntaxError")) return undefined;
   const found = [...error.message.matchAll(/^(.+?):(\d+):(\d+): ERROR: (.+)$/gm)];
   if (found.length === 0) return undefined;
