@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { spawn } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import WebSocket from "ws";
-import type { AppServer } from "../src/server/app-server.js";
+import { startAppServer, type AppServer } from "../src/server/app-server.js";
 import { fixture, withServer } from "./browser-support.js";
 import { connect, finishedRuns } from "./socket-support.js";
-import { waitUntil } from "./support.js";
+import { gate, shared, waitUntil } from "./support.js";
 
 /** The server without a browser: the socket's security rules, HTTP, reloading. */
 
@@ -84,6 +84,39 @@ describe("http", () => {
       assert.equal((await fetch(`${server.url}/static/app.js`)).status, 200);
       assert.equal((await fetch(server.url, { method: "POST" })).status, 405);
     });
+  });
+});
+
+describe("start-up", () => {
+  // Bounded: were start-up to wait for the load, startAppServer would never return.
+  test("the page is served while the app is still loading; a socket opened meanwhile runs the app once it has loaded", { timeout: 30_000 }, async () => {
+    const control = shared("loading-app", () => ({ gate: gate<void>() }));
+    control.gate = gate<void>();
+    const dir = mkdtempSync(join(tmpdir(), "cache-resource-app-"));
+    const file = join(dir, "app.mts");
+    const library = JSON.stringify(pathToFileURL(fileURLToPath(new URL("../src/index.ts", import.meta.url))).href);
+    // The module's evaluation waits for the test: the load cannot finish before the test says so.
+    writeFileSync(
+      file,
+      `import { st } from ${library};\n` +
+        'await (globalThis as any)[Symbol.for("cache-resource.test.loading-app")].gate.promise;\n' +
+        'export default function app() {\n  st.text("loaded");\n}\n',
+    );
+    const server = await startAppServer({ file, port: 0, watch: false, log: () => {} });
+    try {
+      assert.equal((await fetch(server.url)).status, 200);
+      const client = connect(server);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // a socket that waits, not one that is refused
+      assert.equal(client.refusedWith, undefined);
+      assert.equal(finishedRuns(client), 0);
+      control.gate.resolve();
+      await waitUntil(() => finishedRuns(client) === 1, "the first run, after the load");
+      assert.ok(client.messages.some((m) => m.type === "delta" && m.element.kind === "text" && m.element.text === "loaded"));
+      client.ws.close();
+    } finally {
+      control.gate.resolve();
+      await server.close();
+    }
   });
 });
 

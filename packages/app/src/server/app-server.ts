@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
-import { WebSocketServer, WebSocket } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { createTerminalHost, endSession } from "cache-resource";
 import { installedHost, setHost } from "cache-resource/host";
 import type { CacheHost } from "cache-resource/host";
@@ -127,13 +127,22 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   });
 
   const previousHost = setHost(new AppHost(fallbackHost(installedHost())));
-  await loader.load();
+  // The page is served while the app loads (as Streamlit serves it before running a script): a
+  // socket is taken once the app has loaded, so every session's first run sees it.
+  const loaded = loader.load();
   if (options.watch ?? true) loader.watch();
 
   const uploads = new UploadTokens();
   const allowedOrigin = (origin: string | undefined): boolean => isOwnOrigin(origin, port, hostnames, extraOrigins);
   const server = createServer(createRequestHandler(assets, titleFor(file), (req, res) => handleUpload(req, res, uploads, allowedOrigin)));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
+  // The socket layer loads after the server listens (the page needs none of it).
+  let sockets: Promise<WebSocketServer> | undefined;
+  const socketServer = (): Promise<WebSocketServer> =>
+    (sockets ??= import("ws").then(({ WebSocketServer }) => {
+      const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
+      wss.on("connection", connect);
+      return wss;
+    }));
   let port = 0;
   let hostnames = new Set<string>();
 
@@ -141,10 +150,13 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     socket.on("error", () => socket.destroy());
     if ((req.url ?? "").split("?")[0] !== "/ws") return refuse(socket, 404, "Not Found");
     if (!allowedOrigin(req.headers.origin)) return refuse(socket, 403, "Forbidden");
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    void Promise.all([socketServer(), loaded]).then(([wss]) => {
+      if (closing || socket.destroyed) return void socket.destroy();
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+    });
   });
 
-  wss.on("connection", (ws: WebSocket) => {
+  function connect(ws: WebSocket): void {
     const outbox = new Outbox(
       {
         send: (frame, written) => ws.send(frame, written),
@@ -157,7 +169,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     );
     outboxes.set(ws, outbox);
     const send = (message: ServerMessage): void => {
-      if (ws.readyState === WebSocket.OPEN) outbox.push(message);
+      if (ws.readyState === ws.OPEN) outbox.push(message);
     };
     const session = new AppSession({
       send,
@@ -225,7 +237,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       ending.set(session.id, timer);
     });
     session.requestRerun();
-  });
+  }
 
   await new Promise<void>((done, fail) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
@@ -236,6 +248,7 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     server.listen(options.port ?? DEFAULTS.port, options.host ?? DEFAULTS.host, () => done());
   });
   port = (server.address() as AddressInfo).port;
+  void socketServer();
   const bindHost = options.host ?? DEFAULTS.host;
   hostnames = ownHostnames(bindHost);
   const urlHost = bindHost === "127.0.0.1" || bindHost === "0.0.0.0" || bindHost === "::" ? "localhost" : bindHost.includes(":") ? `[${bindHost}]` : bindHost;
@@ -253,12 +266,14 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       return bytes;
     },
     async reload() {
+      await loaded;
       await loader.load();
       for (const session of sessions.values()) session.requestRerun();
     },
     close() {
       closed ??= (async () => {
         closing = true;
+        await loaded; // a load under way finishes first (it never fails: a failure is its state)
         loader.close();
         for (const timer of ending.values()) clearTimeout(timer);
         // Open sessions plus those still in their grace period.
@@ -269,7 +284,10 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
         const cutOff = setTimeout(() => {
           for (const ws of sessions.keys()) ws.terminate();
         }, DEFAULTS.closeHandshakeMs);
-        await new Promise<void>((done) => wss.close(() => done()));
+        if (sockets !== undefined) {
+          const wss = await sockets;
+          await new Promise<void>((done) => wss.close(() => done()));
+        }
         clearTimeout(cutOff);
         await new Promise<void>((done) => {
           server.close(() => done());
