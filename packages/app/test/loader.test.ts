@@ -1,13 +1,14 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import WebSocket from "ws";
 import type { ServerFrame, ServerMessage } from "../src/protocol.js";
 import { AppLoader } from "../src/server/loader.js";
+import { buildCacheFile } from "../src/server/build-cache.js";
 import { waitUntil } from "./support.js";
 
 /** The app loader: TypeScript without a build step, packages from their builds, one process. */
@@ -198,5 +199,31 @@ describe("the app loader", () => {
     assert.match(error.message, /app\.ts:1:19: Could not resolve "\.\/lib\/gone"$/);
     assert.match(error.codeFrame ?? "", /> 1 \| import \{ x \} from "\.\/lib\/gone";/);
     assert.deepEqual([...loader.files], [join(dir, "app.ts")]);
+  });
+
+  test("a start with unchanged files reuses the kept build; an edit of any of its files builds again", async () => {
+    const dir = appFolder({ "app.ts": 'import { word } from "./lib/word";\nexport default () => word;\n', "lib/word.ts": 'export const word = "built";\n' });
+    const entry = join(dir, "app.ts");
+    const kept = buildCacheFile(join(realpathSync(join(dir, "node_modules")), ".cache", "cache-resource"), entry);
+    const start = async (): Promise<unknown> => {
+      const loader = new AppLoader(entry);
+      try {
+        const loaded = await loader.load();
+        assert.ok(loaded.ok, String(!loaded.ok && loaded.error));
+        return (loaded.script as () => unknown)();
+      } finally {
+        loader.close();
+      }
+    };
+    try {
+      assert.equal(await start(), "built");
+      // What the next start runs is the kept text: mark it, and the mark shows.
+      writeFileSync(kept, readFileSync(kept, "utf8").replace('\\"built\\"', '\\"kept\\"'));
+      assert.equal(await start(), "kept");
+      writeFileSync(join(dir, "lib/word.ts"), 'export const word = "edited";\n');
+      assert.equal(await start(), "edited");
+    } finally {
+      rmSync(kept, { force: true });
+    }
   });
 });

@@ -26,6 +26,7 @@ import { tmpdir } from "node:os";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Loader, Message, Plugin } from "esbuild";
+import { buildCacheFile, readBuild, stampOf, writeBuild, type FileStamp } from "./build-cache.js";
 
 /** One build of the app. */
 export interface AppBundle {
@@ -63,9 +64,16 @@ const BUNDLE_REQUIRE = 'import { createRequire as __crBundleRequire } from "node
  * Builds the app whose entry module is `file`. Throws {@link AppBuildError} with esbuild's
  * messages as `file:line:column: ERROR: text` lines (what syntax-error.ts shows with a code frame).
  */
-export async function buildApp(file: string, outfile: string): Promise<AppBundle> {
+export async function buildApp(file: string, outfile: string, options: { readonly reuse: boolean }): Promise<AppBundle> {
+  // Source map paths are relative to the bundle's folder: a kept build is one for that folder.
+  const cacheFile = options.reuse ? buildCacheFile(dirname(outfile), file) : undefined;
+  const kept = cacheFile === undefined ? undefined : readBuild(cacheFile);
+  if (kept !== undefined) return kept;
   const esbuild = await import("esbuild");
+  esbuildLoaded = true;
   const files = new Set<string>([file]);
+  const stamps = new Map<string, FileStamp>();
+  const packages = new Map<string, FileStamp>();
   const maps = new Map<string, string>();
   try {
     const result = await esbuild.build({
@@ -83,9 +91,11 @@ export async function buildApp(file: string, outfile: string): Promise<AppBundle
       sourcesContent: false,
       banner: { js: BUNDLE_REQUIRE },
       logLevel: "silent",
-      plugins: [appModules(files, maps)],
+      plugins: [appModules({ files, stamps, packages, maps })],
     });
-    return { code: result.outputFiles[0]!.text, files };
+    const code = result.outputFiles[0]!.text;
+    if (cacheFile !== undefined && stamps.size === files.size) writeBuild(cacheFile, code, stamps.values(), packages.values());
+    return { code, files };
   } catch (error) {
     const messages = (error as { errors?: Message[] }).errors;
     if (!Array.isArray(messages) || messages.length === 0) throw error;
@@ -109,8 +119,11 @@ function originalPosition(map: string | undefined, line: number, column: number)
   return entry.originalLine === undefined ? { line, column } : { line: entry.originalLine + 1, column: entry.originalColumn! };
 }
 
-/** Stops esbuild's service process; the next build starts it again. */
+let esbuildLoaded = false;
+
+/** Stops esbuild's service process, if a build started it; the next build starts it again. */
 export async function stopBuilds(): Promise<void> {
+  if (!esbuildLoaded) return;
   const { stop } = await import("esbuild");
   await stop();
 }
@@ -140,7 +153,18 @@ export function bundleDirectory(file: string): { readonly dir: string; readonly 
 }
 
 /** The esbuild plugin: the app's own files transformed one by one, packages left to Node. */
-function appModules(files: Set<string>, maps: Map<string, string>): Plugin {
+interface BuildRecord {
+  /** The app's files the build read. */
+  readonly files: Set<string>;
+  /** Each of those files as it was just before it was read. */
+  readonly stamps: Map<string, FileStamp>;
+  /** The package files the bundle imports, as they were when resolved. */
+  readonly packages: Map<string, FileStamp>;
+  /** The source map of each transformed file. */
+  readonly maps: Map<string, string>;
+}
+
+function appModules({ files, stamps, packages, maps }: BuildRecord): Plugin {
   return {
     name: "cache-resource-app",
     setup(build) {
@@ -152,10 +176,14 @@ function appModules(files: Set<string>, maps: Map<string, string>): Plugin {
         // Unresolvable (an optional package): Node tries it at run time, from the bundle's folder.
         if (found.errors.length > 0 || found.external || found.path === "") return { path: args.path, external: true };
         if (!isAbsolute(found.path)) return { path: found.path, external: true }; // a built-in
+        const stamp = stampOf(found.path);
+        if (stamp !== undefined) packages.set(found.path, stamp);
         return { path: args.kind === "require-call" || args.kind === "require-resolve" ? found.path : pathToFileURL(found.path).href, external: true };
       });
       build.onLoad({ filter: /.*/, namespace: "file" }, async (args) => {
         files.add(args.path);
+        const stamp = stampOf(args.path);
+        if (stamp !== undefined) stamps.set(args.path, stamp);
         const loader = LOADERS[extname(args.path)];
         if (loader === undefined) return undefined; // JSON and the rest: esbuild's own loaders
         const source = await readFile(args.path, "utf8");

@@ -71,7 +71,7 @@ export class AppLoader {
     let files: ReadonlySet<string> = new Set([this.#file]);
     let loaded: LoadedScript;
     try {
-      const bundle = await buildApp(this.#file, this.#bundleFile);
+      const bundle = await buildApp(this.#file, this.#bundleFile, { reuse: this.#temporaryDir === undefined });
       files = bundle.files;
       await writeFile(this.#bundleFile, bundle.code);
       const mod = (await import(`${pathToFileURL(this.#bundleFile).href}?v=${version}`)) as { default?: unknown };
