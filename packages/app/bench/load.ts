@@ -8,6 +8,7 @@
  *
  *   npm run load -- --sessions 100 --seconds 10
  *   npm run load -- --sessions 100 --seconds 10 --no-write   (prints, leaves BENCHMARKS.md alone)
+ *   CR_LOAD_SERVER_FLAGS="--cpu-prof --cpu-prof-dir=prof" npm run load -- --no-write   (Node flags for the server)
  */
 import { fork } from "node:child_process";
 import * as os from "node:os";
@@ -49,7 +50,7 @@ interface ServerStats {
 
 /** The server in its own process, from the package build. */
 async function startServer(app: string) {
-  const child = fork(fileURLToPath(new URL("./load-server.mjs", import.meta.url)), [app], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: [] });
+  const child = fork(fileURLToPath(new URL("./load-server.mjs", import.meta.url)), [app], { stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv: (process.env.CR_LOAD_SERVER_FLAGS ?? "").split(" ").filter(Boolean) });
   const url = await new Promise<string>((resolve, reject) => {
     child.once("message", (m) => resolve((m as { url: string }).url));
     child.once("exit", (code) => reject(new Error(`the server exited (${code}) before listening`)));
