@@ -226,4 +226,21 @@ describe("the app loader", () => {
       rmSync(kept, { force: true });
     }
   });
+
+  test("an import through a `paths` alias of the app's tsconfig.json finds the app's TypeScript", async () => {
+    const dir = appFolder({
+      "tsconfig.json": JSON.stringify({ compilerOptions: { baseUrl: ".", paths: { "@lib/*": ["./lib/*"] } } }),
+      "app.ts": 'import { word } from "@lib/word";\nexport default () => word;\n',
+      "lib/word.ts": 'export const word = "aliased";\n',
+    });
+    const loader = new AppLoader(join(dir, "app.ts"));
+    try {
+      const loaded = await loader.load();
+      assert.ok(loaded.ok, String(!loaded.ok && loaded.error));
+      assert.equal((loaded.script as () => string)(), "aliased");
+      assert.ok(loader.files.has(join(dir, "lib/word.ts")), "the aliased file is watched");
+    } finally {
+      loader.close();
+    }
+  });
 });

@@ -56,6 +56,7 @@ const LOADERS: Readonly<Record<string, Loader>> = {
   ".mjs": "js",
   ".cjs": "js",
 };
+const TYPESCRIPT = /\.(?:[mc]?tsx?|jsx)$/;
 const REQUIRE_SHIM = (url: string) => `import { createRequire as __crCreateRequire } from "node:module"; const require = __crCreateRequire(${JSON.stringify(url)});`;
 /** What bundled CommonJS modules call for `require()` of a package (esbuild's `__require`). */
 const BUNDLE_REQUIRE = 'import { createRequire as __crBundleRequire } from "node:module"; var require = __crBundleRequire(import.meta.url);';
@@ -176,6 +177,9 @@ function appModules({ files, stamps, packages, maps }: BuildRecord): Plugin {
         // Unresolvable (an optional package): Node tries it at run time, from the bundle's folder.
         if (found.errors.length > 0 || found.external || found.path === "") return { path: args.path, external: true };
         if (!isAbsolute(found.path)) return { path: found.path, external: true }; // a built-in
+        // TypeScript or JSX that Node cannot load itself (a `paths` alias of the app's tsconfig.json,
+        // a package of sources): bundled as the app's own.
+        if (TYPESCRIPT.test(found.path)) return { path: found.path };
         const stamp = stampOf(found.path);
         if (stamp !== undefined) packages.set(found.path, stamp);
         return { path: args.kind === "require-call" || args.kind === "require-resolve" ? found.path : pathToFileURL(found.path).href, external: true };
