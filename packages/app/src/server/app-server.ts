@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { basename, dirname, extname, resolve } from "node:path";
 import type { Duplex } from "node:stream";
@@ -138,8 +139,8 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   // The socket layer loads after the server listens (the page needs none of it).
   let sockets: Promise<WebSocketServer> | undefined;
   const socketServer = (): Promise<WebSocketServer> =>
-    (sockets ??= import("ws").then(({ WebSocketServer }) => {
-      const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
+    (sockets ??= Promise.resolve().then(() => {
+      const wss = new (loadWs().WebSocketServer)({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULTS.maxMessageBytes });
       wss.on("connection", connect);
       return wss;
     }));
@@ -314,4 +315,13 @@ function fallbackHost(previous: CacheHost | undefined): CacheHost {
 
 function refuse(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * `ws` through `require`: it is a CommonJS package, and an `import` of one has Node scan its
+ * source for export names (cjs-module-lexer), hot enough at start-up to send the scanner to
+ * V8's optimizing compiler, whose first use costs the process about 3 MiB of memory.
+ */
+function loadWs(): typeof import("ws") {
+  return createRequire(import.meta.url)("ws") as typeof import("ws");
 }
