@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 /**
- * Builds the package in the current directory: `node ../../scripts/build-package.mjs src/index.ts …`.
+ * Builds the package in the current directory:
+ * `node ../../scripts/build-package.mjs src/index.ts … [--esm-only src/bin/cli.ts …]`.
  *
- * - ESM and declarations: `tsc -p tsconfig.build.json` into `dist/` (one file per module, so
- *   bundlers tree-shake what an application does not use).
+ * - ESM: the entries bundled by esbuild with code splitting, packages left external. Each entry
+ *   keeps its place under `dist/` (`src/bin/cli.ts` → `dist/bin/cli.js`); code two entries share
+ *   goes to `dist/chunks/`, so a module's state (a registry, a host) exists once however many
+ *   entries a program imports. A few files where tsc wrote one per module: Node resolves, reads
+ *   and links each ES module on its own, and for ~140 modules that start-up work was hot enough
+ *   for V8 to send Node's own resolver functions to its optimizing compiler, whose first use costs
+ *   a process several MiB of memory. Bundlers still tree-shake what an application does not use.
+ * - Declarations: `tsc -p tsconfig.build.json --emitDeclarationOnly`, one `.d.ts` per module.
  * - CommonJS: each entry bundled by esbuild into `dist/cjs/<entry>.cjs`, packages left external.
- *   `dist/cjs/` sits one level below `dist/` as the ESM files do below it, so paths taken from
- *   `import.meta.url` (a shim of `__filename` in CommonJS) resolve to the same files.
+ *   `dist/cjs/` sits one level below `dist/`; code that needs a file of its package finds the
+ *   package's root from `import.meta.url` (a shim of `__filename` in CommonJS), wherever the
+ *   bundle put it.
  * - CommonJS declarations: every `.d.ts` copied to a `.d.cts` whose relative imports name
  *   `.cjs` files, so TypeScript under `node16` resolves `require()` to CommonJS types.
  *
@@ -21,14 +29,32 @@ import { basename, join } from "node:path";
 import { createRequire } from "node:module";
 
 const require = createRequire(import.meta.url);
-const entries = process.argv.slice(2);
-if (entries.length === 0) throw new Error("build-package: name the entry files, e.g. src/index.ts");
+// Public entries (ESM and CommonJS), then, after `--esm-only`, entries built as ES modules only
+// (a command, and internal modules that the package's own scripts and benchmarks import).
+const args = process.argv.slice(2);
+const split = args.includes("--esm-only") ? args.indexOf("--esm-only") : args.length;
+const entries = args.slice(0, split);
+const esmOnly = args.slice(split + 1);
+if (entries.length === 0) throw new Error("build-package: name the entry files, e.g. src/index.ts [--esm-only src/bin/cli.ts]");
 
 const out = `dist.building-${process.pid}`;
 rmSync(out, { recursive: true, force: true });
-execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", out], { stdio: "inherit" });
+execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", out, "--emitDeclarationOnly"], { stdio: "inherit" });
 
 const { buildSync } = require("esbuild");
+buildSync({
+  entryPoints: [...entries, ...esmOnly],
+  outdir: out,
+  outbase: "src",
+  bundle: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  packages: "external",
+  logLevel: "warning",
+});
 for (const entry of entries) {
   buildSync({
     entryPoints: [entry],

@@ -4,7 +4,10 @@
  * (the load clients rerun as fast as the server answers). Prints `{"url":…}` once listening;
  * answers "stats" on the IPC channel with its CPU time and memory.
  */
-import { startAppServer } from "../dist/server/app-server.js";
+import { tuneTiering } from "../dist/server/tiering.js";
+
+tuneTiering(); // as the `cache-resource` command does, before the runtime loads
+const { startAppServer } = await import("../dist/server/app-server.js");
 
 const file = process.argv[2];
 if (file === undefined) throw new Error("usage: load-server.mjs <app file>");

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { BuildOptions } from "esbuild";
 import { THEME_CSS } from "../client/theme.js";
+import { packageFile } from "../package-file.js";
 
 /** The page's assets. */
 export interface ClientAssets {
@@ -23,8 +24,8 @@ export const CLIENT_BUILD_OPTIONS = {
   logLevel: "silent",
 } as const satisfies BuildOptions;
 
-/** Where the package build puts the bundled page script, relative to this module. */
-export const PREBUILT_CLIENT = new URL("../client/app.js", import.meta.url);
+/** Where the package build puts the bundled page script. */
+export const PREBUILT_CLIENT = packageFile("dist/client/app.js");
 
 /**
  * The page's assets. A built package ships the page's script already bundled (`dist/client/app.js`),
@@ -34,7 +35,7 @@ export const PREBUILT_CLIENT = new URL("../client/app.js", import.meta.url);
 export async function buildClientAssets(): Promise<ClientAssets> {
   const js = existsSync(PREBUILT_CLIENT)
     ? readFileSync(PREBUILT_CLIENT, "utf8")
-    : await bundlePage(fileURLToPath(new URL("../client/main.ts", import.meta.url)));
+    : await bundlePage(fileURLToPath(packageFile("src/client/main.ts")));
   const version = createHash("sha256").update(js).update(THEME_CSS).digest("hex").slice(0, 12);
   return { js, css: THEME_CSS, version };
 }
