@@ -54,7 +54,11 @@ export function hasOwnTiering(options: readonly string[]): boolean {
  */
 export function tuneTiering(): boolean {
   if (hasOwnTiering([...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)])) return false;
-  for (const flag of [...TIERING_FLAGS, ...IDLE_FLAGS]) setFlagsFromString(flag);
+  try {
+    for (const flag of [...TIERING_FLAGS, ...IDLE_FLAGS]) setFlagsFromString(flag);
+  } catch {
+    return false; // a runtime other than Node that does not take V8 flags: nothing to tune
+  }
   const watch = new BusyWatch(() => {
     for (const flag of BUSY_FLAGS) setFlagsFromString(flag);
     clearInterval(timer);
