@@ -28,7 +28,7 @@ const APP_PY = here("streamlit_app.py");
 const APP_TS = here("app.ts");
 const ROUNDS = 3;
 const CLICKS = 15;
-const SESSIONS = 10;
+const SESSIONS = 30; // enough that the growth stands above the RSS noise of a garbage collection (±0.5 MiB)
 
 if (!existsSync(STREAMLIT) || spawnSync(PYTHON, ["-c", "import streamlit"]).status !== 0) {
   console.log("bench:streamlit: skipped: no Streamlit in .venv-st (python3 -m venv .venv-st && .venv-st/bin/pip install --index-url \"$(pip config get global.extra-index-url | cut -d' ' -f1)\" streamlit)");
