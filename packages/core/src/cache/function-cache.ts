@@ -125,6 +125,13 @@ export class FunctionCache {
   /** Calls in a row that did not repeat the remembered argument (see `#findOwnKey`). */
   #memoMisses = 0;
   /**
+   * The results of the entries a lone own-key argument finds with a `Map.get` and nothing else
+   * (see `#isDirectResult`), by that argument: while the last-argument memo rests, a hit of one
+   * of many keys is this one lookup, with no load of the entry behind it. Kept by `#settle` and
+   * `#remove` only, and emptied when new options come (`adopt`).
+   */
+  readonly #directResults = new Map<ValueKey, unknown>();
+  /**
    * The last plain hit of a call with one plain-data object argument (an options object): the
    * steps it was read as (recent-keys.ts) and its entry. A later object that reads as the same
    * steps has the same key, so it skips keying and the Map lookup.
@@ -177,6 +184,7 @@ export class FunctionCache {
     this.#untimed = options.ttlMs === null && options.maxEntries === null;
     this.#spinnerTexts = spinnerTexts(options.showSpinner, this.displayName);
     this.#forgetLastHit(); // new options or keyer may change what a hit must check
+    this.#directResults.clear();
   }
 
   /** Calls the cached function: a stored value, a shared computation, or a new one. */
@@ -210,6 +218,16 @@ export class FunctionCache {
     let entry: Entry | null | undefined = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
+      // Many keys in turn (the memo rests): the result alone, when a hit needs nothing else.
+      const misses = this.#memoMisses;
+      if (misses > MEMO_TRIES && misses < MEMO_REST - 1) {
+        const result = this.#directResults.get(arg as ValueKey);
+        if (result !== undefined && !this.#events.active && !hitChannel.hasSubscribers) {
+          this.#memoMisses = misses + 1;
+          this.#hits++;
+          return result;
+        }
+      }
       entry = !this.#ownKeyHits ? undefined : typeof arg === "object" ? this.#findObject(arg) : this.#findOwnKey(arg);
       if (entry == null) return entry === null ? this.#computeOwnKey(thisArg, arg) : this.#callOneAgain(thisArg, arg);
     }
@@ -267,26 +285,24 @@ export class FunctionCache {
   #callOneAgain(thisArg: unknown, arg: unknown): unknown {
     const options = this.#options;
     if (typeof arg === "object" && arg !== null) {
-      if (!this.#ownKeyHits) return this.#call(thisArg, [arg], 0, true);
+      if (!this.#ownKeyHits) return this.#call(thisArg, [arg], 0); // an object may be mutated: never remembered
       const args = [arg];
       const key = this.#keyer.key(args);
       // Taken at once: a hit listener may key other arguments before this hit is remembered.
       const steps = this.#keyer.recentSteps();
       const served = this.#serveObject(key, steps);
       if (served !== MISS) return served;
-      return this.#call(thisArg, args, 0, true, key); // keyed once
+      return this.#call(thisArg, args, 0, false, key); // keyed once; its steps are remembered above, or nothing is
     }
     // With hashFuncs the key is not the argument itself, and keying twice would run them twice.
     if (typeof arg !== "function" && options.validate === undefined && !options.allowWidgets && options.hashFuncs === undefined) {
+      // Keyed and looked up once: a pending entry is joined, an expired one handled, right here.
       const key = this.#keyer.keyOne(arg);
       const store = this.#storeForCall();
-      const entry = store.entries.get(key);
-      if (entry === undefined) return this.#compute(store, key, key, thisArg, [arg], 0, true);
-      const served = this.#servePrimitive(arg, entry);
-      if (served !== MISS) return served;
-      return this.#call(thisArg, [arg], 0, true, key); // keyed once
+      return this.#callFound(store, key, key, store.entries.get(key), thisArg, [arg], 0, true);
     }
-    return this.#call(thisArg, [arg], 0, true);
+    // A function, or options that make a hit need more than the entry: never remembered.
+    return this.#call(thisArg, [arg], 0);
   }
 
   /** `call` with no arguments. */
@@ -327,7 +343,24 @@ export class FunctionCache {
   #call(thisArg: unknown, args: readonly unknown[], attempt: number, remember = false, baseKey: ValueKey = this.#keyer.key(args)): unknown {
     const store = this.#storeForCall();
     const key = this.#keyOf(baseKey);
-    const entry = store.entries.get(key);
+    return this.#callFound(store, baseKey, key, store.entries.get(key), thisArg, args, attempt, remember);
+  }
+
+  /**
+   * `#call` once `entry` has been looked up under `key` in `store` (undefined: nothing there):
+   * a hit, a join of the running computation, or a new one. With `remember`, a plain hit of
+   * primitive arguments is remembered for the `call*` fast paths.
+   */
+  #callFound(
+    store: Store,
+    baseKey: ValueKey,
+    key: Entry["key"],
+    entry: Entry | undefined,
+    thisArg: unknown,
+    args: readonly unknown[],
+    attempt: number,
+    remember: boolean,
+  ): unknown {
     if (entry !== undefined) {
       if (!entry.pending) {
         const served = this.#serve(entry, thisArg, args);
@@ -343,7 +376,8 @@ export class FunctionCache {
         return this.#join(entry, args.length);
       }
     }
-    return this.#compute(store, baseKey, key, thisArg, args, attempt);
+    // Absent: nothing was stored under the key and no code has run since the lookup.
+    return this.#compute(store, baseKey, key, thisArg, args, attempt, entry === undefined);
   }
 
   /** The store key of a call: the arguments' key, plus widget state for widget-keyed functions. */
@@ -382,17 +416,6 @@ export class FunctionCache {
   }
 
   /**
-   * A fresh plain hit on `entry`, stored for one primitive argument (no `validate`, widgets or
-   * `hashFuncs`), or MISS (then `#call` takes it from the top).
-   */
-  #servePrimitive(arg: unknown, entry: Entry): unknown {
-    if (entry.pending || !this.#isFresh(entry)) return MISS;
-    const result = this.#hit(entry, false);
-    if (result !== MISS) this.#rememberHit(arg, entry);
-    return result;
-  }
-
-  /**
    * A fresh plain hit for one object argument keyed `key` (`#ownKeyHits`), remembered with the
    * `steps` it was read as, when the keyer's memo has them; or MISS.
    */
@@ -408,12 +431,13 @@ export class FunctionCache {
   }
 
   /**
-   * Remembers a hit when repeating the argument is enough to find the same entry: a primitive
-   * (an object may have been mutated since), in the global store, with no per-hit `validate`,
-   * no widget state and no `hashFuncs` (whose result the keyer cannot promise to be pure).
+   * Remembers a hit when repeating the argument is enough to find the same entry: in the global
+   * store, with no per-hit `validate`, no widget state and no `hashFuncs` (whose result the keyer
+   * cannot promise to be pure). Only primitives get here (`#callOneAgain` never asks to remember
+   * an object or a function: an object may have been mutated since).
    */
   #rememberHit(arg: unknown, entry: Entry): void {
-    if ((typeof arg === "object" && arg !== null) || typeof arg === "function" || !this.#mayRemember()) return;
+    if (!this.#mayRemember()) return;
     this.#lastArg = arg;
     this.#lastEntry = entry;
   }
@@ -691,6 +715,7 @@ export class FunctionCache {
     entry.recording = recording;
     if (options.sizeOf !== undefined) entry.size = this.#sizes.add(options.sizeOf, value);
     if (options.allowWidgets && recording !== undefined) this.#keyByWidgets(entry, recording);
+    if (this.#isDirectResult(entry)) this.#directResults.set(entry.key, entry.result);
     store.readyCount++;
     this.#readyTotal++;
     // The fresh value is the most recently used: it must never be the one evicted for itself.
@@ -709,6 +734,16 @@ export class FunctionCache {
       return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
     }
     return value;
+  }
+
+  /**
+   * Whether a hit of this ready entry is its result and a count, nothing else: a lone own-key
+   * argument in the global store (`direct`), of a function whose hits are plain (`#ownKeyHits`)
+   * and read no clock nor recency order (`#untimed`), with nothing recorded to replay. Undefined
+   * results are left out: `Map.get` could not tell them from an absent key.
+   */
+  #isDirectResult(entry: Entry): boolean {
+    return entry.direct && entry.store === this.#global && this.#ownKeyHits && this.#untimed && entry.recording === undefined && entry.result !== undefined;
   }
 
   #computationFailed(entry: Entry, error: unknown): void {
@@ -832,6 +867,7 @@ export class FunctionCache {
     const store = entry.store;
     if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
+    if (entry.direct && store === this.#global) this.#directResults.delete(entry.key);
     store.recency.remove(entry);
     store.readyCount--;
     this.#readyTotal--;
