@@ -114,8 +114,18 @@ export class FunctionCache {
    */
   #lastArg: unknown = undefined; // meaningful only while #lastEntry is set
   #lastEntry: Entry | undefined;
+  /**
+   * Set while a hit of `#lastEntry` is its result and a count, nothing else (no ttl or
+   * `maxEntries`, nothing recorded to replay): the same argument then returns `#lastResult`
+   * without loading the entry. `#remove` forgets the memo when it removes its entry, so no check
+   * of `removed` is needed on this path.
+   */
+  #lastPlain = false;
+  #lastResult: unknown = undefined;
   /** The same for calls with no arguments (a separate field keeps `#lastArg` compares monomorphic). */
   #lastNoArgs: Entry | undefined;
+  #lastNoArgsPlain = false;
+  #lastNoArgsResult: unknown = undefined;
   /**
    * A lone primitive argument is looked up in the global store as it is (see `#findOwnKey`): the
    * keyer makes such arguments their own keys, and nothing else (scope, `validate`, widgets,
@@ -215,6 +225,11 @@ export class FunctionCache {
 
   /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
   callOne(thisArg: unknown, arg: unknown): unknown {
+    // The flag first: the comparison then only ever sees arguments, which keeps it monomorphic.
+    if (this.#lastPlain && arg === this.#lastArg && !this.#events.active && !hitChannel.hasSubscribers) {
+      this.#hits++;
+      return this.#lastResult;
+    }
     let entry: Entry | null | undefined = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
@@ -259,10 +274,9 @@ export class FunctionCache {
     // memo rests and is tried again after a while.
     const missed = ++this.#memoMisses;
     if (missed <= MEMO_TRIES) {
-      this.#lastArg = arg;
-      this.#lastEntry = entry;
+      this.#rememberArg(arg, entry);
     } else if (missed === MEMO_TRIES + 1) {
-      this.#lastEntry = undefined;
+      this.#forgetArg();
     } else if (missed >= MEMO_REST) {
       this.#memoMisses = 0;
     }
@@ -307,6 +321,10 @@ export class FunctionCache {
 
   /** `call` with no arguments. */
   callNone(thisArg: unknown): unknown {
+    if (this.#lastNoArgsPlain && !this.#events.active && !hitChannel.hasSubscribers) {
+      this.#hits++;
+      return this.#lastNoArgsResult;
+    }
     const entry = this.#lastNoArgs;
     if (entry !== undefined && !entry.removed) {
       if (this.#untimed && !this.#events.active && !hitChannel.hasSubscribers && entry.recording === undefined) {
@@ -437,9 +455,29 @@ export class FunctionCache {
    * an object or a function: an object may have been mutated since).
    */
   #rememberHit(arg: unknown, entry: Entry): void {
-    if (!this.#mayRemember()) return;
+    if (this.#mayRemember()) this.#rememberArg(arg, entry);
+  }
+
+  #rememberArg(arg: unknown, entry: Entry): void {
     this.#lastArg = arg;
     this.#lastEntry = entry;
+    this.#lastPlain = this.#isPlainHit(entry);
+    this.#lastResult = entry.result;
+  }
+
+  #forgetArg(): void {
+    this.#lastEntry = undefined;
+    this.#lastPlain = false;
+    this.#lastResult = undefined;
+  }
+
+  /**
+   * Whether a hit of this ready entry is its result and a count, nothing else (when nobody
+   * listens): no clock to read and no recency order to touch (`#untimed`), nothing recorded to
+   * replay. Neither changes for the entry's life: only a refresh (ttl) stores a new result.
+   */
+  #isPlainHit(entry: Entry): boolean {
+    return this.#untimed && entry.recording === undefined;
   }
 
   /** `#rememberHit` for several arguments: all primitives (equal primitives give equal keys). */
@@ -459,7 +497,16 @@ export class FunctionCache {
   }
 
   #rememberNoArgs(entry: Entry): void {
-    if (this.#mayRemember()) this.#lastNoArgs = entry;
+    if (!this.#mayRemember()) return;
+    this.#lastNoArgs = entry;
+    this.#lastNoArgsPlain = this.#isPlainHit(entry);
+    this.#lastNoArgsResult = entry.result;
+  }
+
+  #forgetNoArgs(): void {
+    this.#lastNoArgs = undefined;
+    this.#lastNoArgsPlain = false;
+    this.#lastNoArgsResult = undefined;
   }
 
   #mayRemember(): boolean {
@@ -469,8 +516,8 @@ export class FunctionCache {
 
   #forgetLastHit(): void {
     this.#lastArg = undefined;
-    this.#lastEntry = undefined;
-    this.#lastNoArgs = undefined;
+    this.#forgetArg();
+    this.#forgetNoArgs();
     this.#lastCount = -1;
     this.#last0 = this.#last1 = this.#last2 = undefined;
     this.#lastSomeEntry = undefined;
@@ -743,7 +790,7 @@ export class FunctionCache {
    * results are left out: `Map.get` could not tell them from an absent key.
    */
   #isDirectResult(entry: Entry): boolean {
-    return entry.direct && entry.store === this.#global && this.#ownKeyHits && this.#untimed && entry.recording === undefined && entry.result !== undefined;
+    return entry.direct && entry.store === this.#global && this.#ownKeyHits && this.#isPlainHit(entry) && entry.result !== undefined;
   }
 
   #computationFailed(entry: Entry, error: unknown): void {
@@ -868,6 +915,9 @@ export class FunctionCache {
     if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
     if (entry.direct && store === this.#global) this.#directResults.delete(entry.key);
+    // The memos that serve a result without loading its entry must not outlive it.
+    if (entry === this.#lastEntry) this.#forgetArg();
+    if (entry === this.#lastNoArgs) this.#forgetNoArgs();
     store.recency.remove(entry);
     store.readyCount--;
     this.#readyTotal--;
