@@ -150,7 +150,7 @@ function wrap(fn: AnyFunction, options: CacheOptions | undefined, site: CallSite
 
   // Named parameters and `arguments` instead of a rest parameter: calls with up to three
   // arguments (most resource factories) then build no array at all on the hit path.
-  const cached = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): unknown {
+  const cachedAny = function (this: unknown, a0?: unknown, a1?: unknown, a2?: unknown): unknown {
     if (cache.retired) cache = reregister();
     const count = arguments.length;
     if (count === 1) return cache.callOne(this, a0);
@@ -159,7 +159,21 @@ function wrap(fn: AnyFunction, options: CacheOptions | undefined, site: CallSite
     const args: unknown[] = new Array(count);
     for (let i = 0; i < count; i++) args[i] = arguments[i];
     return cache.call(this, args);
-  } as CachedFunction<AnyFunction>;
+  };
+  // Functions declaring no parameter or one get a wrapper of their own: each function literal
+  // has its own type feedback, shared by every cached function wrapped with it. With one wrapper
+  // for all, the optimizer inlines the branches other functions take (no argument, several) into
+  // every hot call site of a one-argument function, which makes its code larger and slower to
+  // compile. Another argument count still works: it goes the general way.
+  const cachedNone = function (this: unknown): unknown {
+    if (arguments.length !== 0 || cache.retired) return Reflect.apply(cachedAny, this, arguments);
+    return cache.callNone(this);
+  };
+  const cachedOne = function (this: unknown, a0?: unknown): unknown {
+    if (arguments.length !== 1 || cache.retired) return Reflect.apply(cachedAny, this, arguments);
+    return cache.callOne(this, a0);
+  };
+  const cached = (fn.length === 0 ? cachedNone : fn.length === 1 ? cachedOne : cachedAny) as CachedFunction<AnyFunction>;
   Object.defineProperty(cached, "name", { value: identity.displayName });
   Object.defineProperty(cached, "length", { value: fn.length });
   cached.clear = (...args: unknown[]) => {
