@@ -223,26 +223,37 @@ export class FunctionCache {
     return this.#call(thisArg, count === 2 ? [a0, a1] : [a0, a1, a2], 0, true);
   }
 
-  /** `call` with exactly one argument; a hit on a primitive builds no argument array. */
+  /**
+   * `call` with exactly one argument; a hit on a primitive builds no argument array. Only the two
+   * plain hits are here (the last argument again, and one of many keys in turn); the rest is in
+   * `#callOneFurther`. Every cached function of one argument shares this code: kept small, it
+   * inlines whole into hot call sites and compiles fast, and what other functions' calls do on
+   * the longer paths does not make it larger.
+   */
   callOne(thisArg: unknown, arg: unknown): unknown {
     // The flag first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (this.#lastPlain && arg === this.#lastArg && !this.#events.active && !hitChannel.hasSubscribers) {
       this.#hits++;
       return this.#lastResult;
     }
+    // Many keys in turn (the memo rests): the result alone, when a hit needs nothing else.
+    const misses = this.#memoMisses;
+    if (misses > MEMO_TRIES && misses < MEMO_REST - 1) {
+      const result = this.#directResults.get(arg as ValueKey);
+      if (result !== undefined && !this.#events.active && !hitChannel.hasSubscribers) {
+        this.#memoMisses = misses + 1;
+        this.#hits++;
+        return result;
+      }
+    }
+    return this.#callOneFurther(thisArg, arg);
+  }
+
+  /** `callOne` past its plain hits: the remembered entry, an own key or object looked up, or a miss. */
+  #callOneFurther(thisArg: unknown, arg: unknown): unknown {
     let entry: Entry | null | undefined = this.#lastEntry;
     // The entry first: the comparison then only ever sees arguments, which keeps it monomorphic.
     if (entry === undefined || arg !== this.#lastArg || entry.removed) {
-      // Many keys in turn (the memo rests): the result alone, when a hit needs nothing else.
-      const misses = this.#memoMisses;
-      if (misses > MEMO_TRIES && misses < MEMO_REST - 1) {
-        const result = this.#directResults.get(arg as ValueKey);
-        if (result !== undefined && !this.#events.active && !hitChannel.hasSubscribers) {
-          this.#memoMisses = misses + 1;
-          this.#hits++;
-          return result;
-        }
-      }
       entry = !this.#ownKeyHits ? undefined : typeof arg === "object" ? this.#findObject(arg) : this.#findOwnKey(arg);
       if (entry == null) return entry === null ? this.#computeOwnKey(thisArg, arg) : this.#callOneAgain(thisArg, arg);
     }
