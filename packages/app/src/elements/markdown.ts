@@ -1,4 +1,5 @@
 import { Marked, type Tokens } from "marked";
+import { TextMemo } from "../text-memo.js";
 
 /**
  * Markdown for the page, rendered on the server with `marked` (GitHub flavour). The output is
@@ -62,14 +63,22 @@ const marked = new Marked({
   },
 });
 
+// A script renders the same titles, captions and text on every rerun of every session: the HTML
+// is a pure function of the source (the renderer above takes no per-call options), so recent
+// short sources are rendered once.
+const MEMO_ENTRIES = 256;
+const MEMO_MAX_SOURCE = 2048;
+const blocks = new TextMemo((source) => marked.parse(source, { async: false }), MEMO_ENTRIES, MEMO_MAX_SOURCE);
+const inlines = new TextMemo((source) => marked.parseInline(source, { async: false }), MEMO_ENTRIES, MEMO_MAX_SOURCE);
+
 /** Renders block markdown (paragraphs, lists, tables, code...) to safe HTML. */
 export function renderMarkdown(source: string): string {
-  return marked.parse(source, { async: false });
+  return blocks.get(source);
 }
 
 /** Renders one line of inline markdown (bold, code, links...) to safe HTML, without a paragraph. */
 export function renderInlineMarkdown(source: string): string {
-  return marked.parseInline(source, { async: false });
+  return inlines.get(source);
 }
 
 /** A URL-friendly anchor for a heading, e.g. "Data analysis!" → "data-analysis". */
