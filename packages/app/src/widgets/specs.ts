@@ -127,21 +127,40 @@ export function acceptWire(req: WidgetRequest, wire: unknown): Accepted {
   }
 }
 
-/** The widget element sent to the page for `req` holding `value`. */
+/**
+ * The widget element sent to the page for `req` holding `value`. Each case is one object literal
+ * (no spread of shared fields): every widget of every run goes through here, and a literal is
+ * one allocation of a known shape that `JSON.stringify` then walks on its fast path.
+ */
 export function widgetElement(id: string, req: WidgetRequest, value: WidgetValue): WidgetElement {
-  const common = { kind: "widget", id, label: req.label, help: req.help, disabled: req.disabled } as const;
+  const { label, help, disabled } = req;
   switch (req.kind) {
     case "button":
-      return { ...common, widget: "button", primary: req.primary };
+      return { kind: "widget", id, label, help, disabled, widget: "button", primary: req.primary };
     case "checkbox":
     case "toggle":
-      return { ...common, widget: req.kind, value: value === true };
+      return { kind: "widget", id, label, help, disabled, widget: req.kind, value: value === true };
     case "slider":
     case "numberInput":
-      return { ...common, widget: req.kind, value: typeof value === "number" ? value : req.initial, min: req.min, max: req.max, step: req.step };
+      return {
+        kind: "widget",
+        id,
+        label,
+        help,
+        disabled,
+        widget: req.kind,
+        value: typeof value === "number" ? value : req.initial,
+        min: req.min,
+        max: req.max,
+        step: req.step,
+      };
     case "textInput":
       return {
-        ...common,
+        kind: "widget",
+        id,
+        label,
+        help,
+        disabled,
         widget: "textInput",
         value: typeof value === "string" ? value : req.initial,
         placeholder: req.placeholder,
@@ -150,11 +169,15 @@ export function widgetElement(id: string, req: WidgetRequest, value: WidgetValue
       };
     case "selectbox":
     case "radio":
-      return { ...common, widget: req.kind, value: typeof value === "number" ? value : null, options: req.options };
+      return { kind: "widget", id, label, help, disabled, widget: req.kind, value: typeof value === "number" ? value : null, options: req.options };
     case "fileUploader":
     case "cameraInput":
       return {
-        ...common,
+        kind: "widget",
+        id,
+        label,
+        help,
+        disabled,
         widget: req.kind,
         value: isUploadedFile(value) ? { name: value.name, size: value.size } : null,
         accept: req.accept,
