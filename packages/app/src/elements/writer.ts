@@ -3,6 +3,9 @@ import { pathKey, type Element, type ServerMessage } from "../protocol.js";
 import type { ContainerRef } from "../script/context.js";
 import { RerunSuperseded } from "../script/signals.js";
 
+/** The key of each container's path (paths are never changed once made). */
+const containerKeys = new WeakMap<readonly number[], string>();
+
 /**
  * Places the elements of one run. Each block has a cursor; an element takes the next index of its
  * block and is sent as a delta at once. When the run finishes, the cursors are the counts the page
@@ -44,12 +47,12 @@ export class DeltaWriter {
     const index = this.#counts.get(parentKey) ?? 0;
     this.#counts.set(parentKey, index + 1);
     const path = [...container.path, index];
-    const key = pathKey(path);
+    // Only a block's own path needs its key (most elements are leaves).
     if (element.kind === "columns") {
-      this.#counts.set(key, element.weights.length);
+      this.#counts.set(pathKey(path), element.weights.length);
       element.weights.forEach((_, i) => this.#counts.set(pathKey([...path, i]), 0));
     } else if (element.kind === "container" || element.kind === "expander") {
-      this.#counts.set(key, 0);
+      this.#counts.set(pathKey(path), 0);
     }
     if (live) this.#send({ type: "delta", runId: this.runId, path, element });
     return path;
@@ -67,7 +70,9 @@ export class DeltaWriter {
 
   #parentKey(container: ContainerRef): string {
     if (container.runId !== -1 && container.runId !== this.runId) throw new StaleContainerError();
-    const key = pathKey(container.path);
+    // A container's path array lives as long as the container: its key is joined once.
+    let key = containerKeys.get(container.path);
+    if (key === undefined) containerKeys.set(container.path, (key = pathKey(container.path)));
     if (!this.#counts.has(key)) throw new StaleContainerError();
     return key;
   }
