@@ -923,7 +923,9 @@ export class FunctionCache {
     entry.removedReason = reason;
     entry.deadline = Infinity;
     const store = entry.store;
-    if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
+    // A stored entry is always the one its store holds under its key (a new entry is stored only
+    // where nothing is, and a widget-keyed one moves only after the occupant was removed).
+    store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
     if (entry.direct && store === this.#global) this.#directResults.delete(entry.key);
     // The memos that serve a result without loading its entry must not outlive it.
