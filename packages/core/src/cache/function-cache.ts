@@ -927,7 +927,8 @@ export class FunctionCache {
     // where nothing is, and a widget-keyed one moves only after the occupant was removed).
     store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
-    if (entry.direct && store === this.#global) this.#directResults.delete(entry.key);
+    // Empty whenever hits are more than a result (ttl, maxEntries...): then nothing to delete.
+    if (this.#directResults.size !== 0 && entry.direct && store === this.#global) this.#directResults.delete(entry.key);
     // The memos that serve a result without loading its entry must not outlive it.
     if (entry === this.#lastEntry) this.#forgetArg();
     if (entry === this.#lastNoArgs) this.#forgetNoArgs();
