@@ -126,6 +126,48 @@ describe("direct results (many keys in turn)", () => {
   });
 });
 
+describe("direct results and a function wrapped again", () => {
+  test("with a ttl (a new cache): the values served directly are released once, and the new ones expire", () => {
+    const clock = new ManualClock();
+    const name = unique("rewrap-ttl");
+    let runs = 0;
+    const released: unknown[] = [];
+    const body = (key: string | number) => ({ key, run: ++runs });
+    const plain = cacheResource(body, { name, clock, onRelease: (value) => void released.push(value) });
+    const first = KEYS.map((key) => plain(key));
+    walk(plain, 10); // the memo rests: hits are taken directly
+    const timed = cacheResource(body, { name, clock, ttl: 10 });
+    assert.equal(released.length, KEYS.length, "the previous cache released every value");
+    assert.deepEqual(new Set(released), new Set(first));
+    const second = walk(timed, 10).slice(0, KEYS.length);
+    assert.equal(runs, 2 * KEYS.length);
+    second.forEach((value) => assert.ok(!first.includes(value)));
+    clock.jump(10_000);
+    walk(timed, 2);
+    assert.equal(runs, 3 * KEYS.length, "every key computed again once its ttl has passed");
+  });
+
+  test("with a new onRelease (the same cache): its values are still hit, and a clear releases through the new hook", async () => {
+    const name = unique("rewrap-hook");
+    let runs = 0;
+    const body = (key: string | number) => ({ key, run: ++runs });
+    const before: unknown[] = [];
+    const after: unknown[] = [];
+    const get = cacheResource(body, { name, onRelease: (value) => void before.push(value) });
+    const first = KEYS.map((key) => get(key));
+    walk(get, 10);
+    const again = cacheResource(body, { name, onRelease: (value) => void after.push(value) });
+    walk(again, 10).forEach((value, i) => assert.equal(value, first[i % KEYS.length]));
+    assert.equal(runs, KEYS.length);
+    await again.clear("key-7");
+    assert.deepEqual(before, []);
+    assert.deepEqual(after, [first[7]]);
+    const next = walk(again, 10);
+    assert.equal(runs, KEYS.length + 1);
+    assert.notEqual(next[7], first[7]);
+  });
+});
+
 describe("one primitive argument, looked up once", () => {
   test("session scope, async: concurrent calls with a pending entry share its computation", async () => {
     let runs = 0;
