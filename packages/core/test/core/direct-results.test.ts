@@ -165,6 +165,7 @@ describe("direct results and a function wrapped again", () => {
     const next = walk(again, 10);
     assert.equal(runs, KEYS.length + 1);
     assert.notEqual(next[7], first[7]);
+    next.forEach((value, i) => assert.equal(value, i % KEYS.length === 7 ? next[7] : first[i % KEYS.length]));
   });
 });
 
