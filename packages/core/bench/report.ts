@@ -195,9 +195,9 @@ const NOTES = [
   "  compute frame (a plain one for functions that never returned a Promise, `AsyncLocalStorage`",
   "  for the others), one `then` per waiter (replay per caller), two clock reads for the",
   "  computation's duration (`stats().meanComputeMs`, `maxComputeMs`), ttl and stats bookkeeping,",
-  "  and the single release path. Profiled (`--cpu-prof`), a miss here is about a third `Map`",
-  "  work (the same lookups, insertion and deletion lru-cache makes), a fifth to a quarter the two",
-  "  clock reads (~50 ns each on this VM), and the rest the entry, its recency link and the release.",
+  "  and the single release path. Profiled (`--cpu-prof`), a miss here is about a quarter `Map`",
+  "  work (the lookup, insertion and deletion lru-cache makes too), a quarter the two clock reads",
+  "  (~50 ns each on this VM), and the rest the entry, its recency link, stats and the release.",
   "- An awaited hit is the cost of `await` itself: every row of that table is within the run's",
   "  noise of the bare `await` of a settled promise, and their order changes from run to run.",
 ];
