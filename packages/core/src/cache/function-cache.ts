@@ -923,9 +923,9 @@ export class FunctionCache {
     entry.removedReason = reason;
     entry.deadline = Infinity;
     const store = entry.store;
-    // A stored entry is always the one its store holds under its key (a new entry is stored only
-    // where nothing is, and a widget-keyed one moves only after the occupant was removed).
-    store.entries.delete(entry.key);
+    // Only when its store still holds it there: a widget-keyed entry that moved under a key takes
+    // it from whatever a release hook stored there meanwhile (see `#keyByWidgets`).
+    if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
     if (entry.pending) return undefined; // released when it settles
     // Empty whenever hits are more than a result (ttl, maxEntries...): then nothing to delete.
     if (this.#directResults.size !== 0 && entry.direct && store === this.#global) this.#directResults.delete(entry.key);
