@@ -756,6 +756,12 @@ export class FunctionCache {
     attempt: number,
   ): unknown {
     entry.flight = undefined;
+    const options = this.#options;
+    // User code that runs before the value is stored may remove this entry (then it is handled
+    // as cleared while computing): `sizeOf`, and the release hook of a value that a widget-keyed
+    // entry supersedes when it moves.
+    const size = options.sizeOf !== undefined && !entry.removed ? this.#sizes.measure(options.sizeOf, value) : 0;
+    if (options.allowWidgets && recording !== undefined && !entry.removed) this.#keyByWidgets(entry, recording);
     if (entry.removed) {
       // Cleared while computing: the value belongs to a state that no longer exists.
       entry.lateRelease = this.#release(value, entry.removedReason ?? "clear", entry);
@@ -765,14 +771,15 @@ export class FunctionCache {
       return this.#call(thisArg, args, attempt + 1, false, entry.baseKey);
     }
     const store = entry.store;
-    const options = this.#options;
     entry.pending = false;
     entry.direct = isOwnKey(entry.key);
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
     entry.recording = recording;
-    if (options.sizeOf !== undefined) entry.size = this.#sizes.add(options.sizeOf, value);
-    if (options.allowWidgets && recording !== undefined) this.#keyByWidgets(entry, recording);
+    if (size !== 0) {
+      entry.size = size;
+      this.#sizes.add(size);
+    }
     if (this.#isDirectResult(entry)) this.#directResults.set(entry.key, entry.result);
     store.readyCount++;
     this.#readyTotal++;
@@ -878,6 +885,8 @@ export class FunctionCache {
   #refreshed(entry: Entry, value: unknown, recording: unknown, startedAt: number): void {
     entry.refreshing = false;
     const sessionId = entry.store.sessionId;
+    // `sizeOf` is user code and may clear the cache: measured before anything is stored.
+    const size = this.#options.sizeOf !== undefined && !entry.removed ? this.#sizes.measure(this.#options.sizeOf, value) : 0;
     if (entry.removed) {
       // Cleared (or hard-expired) while refreshing: the new value is never stored.
       if (this.#events.active) this.#events.emit({ type: "refresh", phase: "discarded", ...this.#eventBase(sessionId) });
@@ -888,7 +897,8 @@ export class FunctionCache {
     entry.value = value;
     entry.result = entry.isAsync ? Promise.resolve(value) : value;
     this.#sizes.remove(entry.size);
-    entry.size = this.#options.sizeOf === undefined ? 0 : this.#sizes.add(this.#options.sizeOf, value);
+    entry.size = size;
+    this.#sizes.add(size);
     if (recording !== undefined) entry.recording = recording;
     const now = this.#options.clock.now();
     this.#scheduleExpiry(entry, now);

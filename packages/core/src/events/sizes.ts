@@ -18,8 +18,11 @@ export class RetainedSizes {
 
   constructor(readonly functionName: string) {}
 
-  /** Measures a value being stored and adds it; returns the size to keep with the entry. */
-  add(sizeOf: (value: unknown) => unknown, value: unknown): number {
+  /**
+   * Measures a value about to be stored (0 when `sizeOf` fails). It runs user code, which may
+   * clear the cache: the caller checks for that before it stores the value and {@link add}s it.
+   */
+  measure(sizeOf: (value: unknown) => unknown, value: unknown): number {
     let size: unknown;
     try {
       size = sizeOf(value);
@@ -31,8 +34,12 @@ export class RetainedSizes {
       this.#warn(`returned ${describeValue(size)}`, "sizeOf must return a number of bytes (finite, at least 0)");
       return 0;
     }
-    this.total += size;
     return size;
+  }
+
+  /** A value of this size was stored. */
+  add(size: number): void {
+    this.total += size;
   }
 
   /** A value of this size left the cache. */

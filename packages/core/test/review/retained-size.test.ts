@@ -106,3 +106,65 @@ test("a sizeOf that throws or returns nonsense counts 0 and is reported once; ca
 test("sizeOf must be a function", () => {
   assert.throws(() => cacheResource((k: string) => k, { sizeOf: 1024 as never }), InvalidOptionError);
 });
+
+test("a sizeOf that clears the cache during a miss: no hang, every value released once, bytes match what is stored", async () => {
+  const released: unknown[] = [];
+  let clearOnce = false;
+  let runs = 0;
+  const get = cacheResource((key: number) => ({ key, run: ++runs }), {
+    name: unique("bytes-clearing"),
+    maxEntries: 1,
+    onRelease: (value) => void released.push(value),
+    sizeOf: () => {
+      if (clearOnce) {
+        clearOnce = false;
+        void get.clear();
+      }
+      return 5;
+    },
+  });
+  const first = get(1);
+  clearOnce = true;
+  const second = get(2); // its sizeOf clears: this computation is cleared while computing, and runs again
+  assert.equal(second.key, 2);
+  assert.equal(runs, 3);
+  assert.equal(get(2), second, "the value computed again is the one stored");
+  assert.deepEqual(get.stats().entries, 1);
+  assert.equal(get.stats().bytes, 5);
+  assert.equal(released.length, 2, "the first value and the cleared computation's value");
+  assert.ok(released.includes(first));
+  await get.clear();
+  assert.equal(get.stats().bytes, 0);
+  assert.equal(new Set(released).size, released.length, "no value released twice");
+});
+
+test("a sizeOf that clears the cache during a background refresh: the new value is not stored and bytes go back to 0", async () => {
+  const clock = new ManualClock();
+  const released: { size: number; reason: string }[] = [];
+  let version = 0;
+  let clearing = false;
+  const get = cacheResource((key: string) => ({ key, size: ++version * 10 }), {
+    name: unique("bytes-refresh-clearing"),
+    ttl: 1,
+    refreshMode: "background",
+    clock,
+    onRelease: (value, reason) => void released.push({ size: value.size, reason }),
+    sizeOf: (value) => {
+      if (clearing) void get.clear();
+      return value.size;
+    },
+  });
+  get("a");
+  assert.equal(get.stats().bytes, 10);
+  clearing = true;
+  clock.advance(1_500);
+  get("a"); // stale: refreshed in the background; its sizeOf clears the cache
+  await flush();
+  assert.equal(get.stats().entries, 0);
+  assert.equal(get.stats().bytes, 0);
+  assert.deepEqual(
+    released.map((r) => r.size).sort(),
+    [10, 20],
+    "the old value and the refreshed one are each released once",
+  );
+});
