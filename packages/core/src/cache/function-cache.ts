@@ -1090,6 +1090,14 @@ export class FunctionCache {
     if (store.entries.get(entry.key) === entry) store.entries.delete(entry.key);
     const occupant = store.entries.get(key);
     if (occupant !== undefined) void this.#remove(occupant, "superseded");
+    // The occupant's release hook may have called the function and stored a value there again:
+    // that one stays, and this one yields (its computation is handled as superseded while
+    // computing, and the caller is served from the key). Taking the key over would leave the
+    // other value out of the store, never released.
+    if (store.entries.has(key)) {
+      void this.#remove(entry, "superseded");
+      return;
+    }
     entry.key = key;
     store.entries.set(key, entry);
   }

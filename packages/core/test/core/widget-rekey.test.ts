@@ -62,3 +62,51 @@ describe("widget re-keying and a release hook that calls the function", () => {
     }
   });
 });
+
+describe("widget re-keying, no maxEntries", () => {
+  test("a value the superseded value's hook stored under the key keeps it; the moved one is released, nothing leaks", async () => {
+    let state = "s";
+    const previous = setHost({
+      beginMiss: () => ({ run: (compute) => compute(), end: () => ({ widgetIds: ["w"] }) }),
+      replay() {},
+      widgetState: () => state,
+    });
+    try {
+      let runs = 0;
+      const released: unknown[] = [];
+      let rewarm = false;
+      const get = cacheResource(
+        (key: number): { key: number; run: number; state: string } => {
+          const value = { key, run: ++runs, state };
+          state = "s";
+          return value;
+        },
+        {
+          name: unique("no-bound"),
+          experimentalAllowWidgets: true,
+          onRelease: (value) => {
+            released.push(value);
+            if (rewarm) {
+              rewarm = false;
+              get(1);
+            }
+          },
+        },
+      );
+      const first = get(1);
+      state = "t";
+      rewarm = true;
+      const served = get(1); // computed under "t", moves to "s": supersedes `first`, whose hook stores another value there
+      assert.equal(runs, 3);
+      assert.equal(get(1), served, "what the call returned is what the key holds");
+      assert.equal(get.stats().entries, 1);
+      assert.ok(released.includes(first));
+      await get.clear();
+      assert.equal(get.stats().entries, 0);
+      assert.equal(released.length, runs, "every computed value was released");
+      assert.equal(new Set(released).size, released.length, "no value released twice");
+    } finally {
+      setHost(previous);
+    }
+  });
+});
