@@ -198,8 +198,8 @@ const NOTES = [
   "  and the single release path. Profiled (`--cpu-prof`), a miss here is about a quarter `Map`",
   "  work (the lookup, insertion and deletion lru-cache makes too), a quarter the two clock reads",
   "  (~50 ns each on this VM), and the rest the entry, its recency link, stats and the release.",
-  "- An awaited hit is the cost of `await` itself: every row of that table is within the run's",
-  "  noise of the bare `await` of a settled promise, and their order changes from run to run.",
+  "- An awaited hit is mostly the cost of `await` itself; the library's own part is the ~13 ns of",
+  "  a synchronous hit. Rows within ~10% of each other there change places from run to run.",
 ];
 
 export function markdown(env: Environment, targets: readonly TargetResult[], results: readonly ScenarioResult[], seconds: number): string {
