@@ -14,7 +14,7 @@ const OURS = "cacheResource";
 const ALS_NOTE =
   "cache-resource runs async computations inside an `AsyncLocalStorage` (recursion detection, outermost spinner) and disables it " +
   "once the last one has settled: while one is enabled, Node 20 runs promise hooks on every `await` in the process, peers' included " +
-  "(a settled `await` then costs about 2.5× as much). Every implementation has its value settled before the timing starts.";
+  "(a settled `await` then costs about 2.5× as much).";
 
 export async function asyncHit(): Promise<ScenarioResult> {
   const connect = async (url: string) => new FakePool(url);
@@ -50,7 +50,7 @@ export async function asyncHit(): Promise<ScenarioResult> {
       "p-memoize": "each hit runs an async function that awaits `cache.has` and `cache.get`",
       "Map of promises (hand-written)": "keeps rejected promises (a failure is cached forever)",
     }, { "p-memoize": "peer", "micro-memoize (async)": "peer", "memoizee (promise)": "peer", "Map of promises (hand-written)": "memo" }),
-    notes: [ALS_NOTE],
+    notes: [`${ALS_NOTE} Every implementation has its value settled before the timing starts, so none of these rows runs with the hooks.`],
   };
 }
 
@@ -128,6 +128,6 @@ export async function coldConcurrency(): Promise<ScenarioResult> {
       ...(t.name === "Map of values (naive)" && { note: "stores values only after they settle, so every concurrent caller computes" }),
       ...(t.name === OURS && { note: "outside the app runtime waiters share the computation's own promise; the app host gives each its own continuation (spinner, replay)" }),
     })),
-    notes: [ALS_NOTE],
+    notes: [`${ALS_NOTE} In this row cache-resource's computation is in flight for the whole storm, so its waiters' awaits run with the hooks; the peers' do not.`],
   };
 }
