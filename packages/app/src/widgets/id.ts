@@ -12,19 +12,12 @@ import { TextMemo } from "../text-memo.js";
 
 /** The id of a widget of `kind` with `label` and optional `key`. Deterministic across processes. */
 export function widgetId(kind: WidgetKind, label: string, key: string | undefined): string {
-  // Every rerun of every session asks again for the same few ids: recent ones are hashed once.
-  return ids.get(key === undefined ? `${kind}\u0000label\u0000${label}` : `${kind}\u0000key\u0000${key}`);
+  return `${kind}-${digests.get(key === undefined ? `label\u0000${label}` : `key\u0000${key}`)}`;
 }
 
-const ids = new TextMemo(
-  (input) => {
-    const kindEnd = input.indexOf("\u0000");
-    // The full digest: ids travel to the page and back, and labels can be long.
-    return `${input.slice(0, kindEnd)}-${createHash("sha256").update(input.slice(kindEnd + 1)).digest("hex")}`;
-  },
-  4096,
-  1024,
-);
+// Every rerun of every session asks again for the same few ids: recent ones are hashed once.
+// The full digest: ids travel to the page and back, and labels can be long.
+const digests = new TextMemo((basis) => createHash("sha256").update(basis).digest("hex"), 4096, 1024);
 
 /** Two widgets in one run would share an id (and so a value). */
 export class DuplicateWidgetIdError extends CacheResourceError {
