@@ -62,6 +62,7 @@ function runCounted(frame: ComputeFrame, fn: Function, thisArg: unknown, args: r
   settling.then(asyncComputationEnded, asyncComputationEnded);
   return settling;
 }
+
 const syncSlot = globalSingleton<{ frame: ComputeFrame | undefined }>("compute-frames-sync", () => ({ frame: undefined }));
 
 function innermost(): ComputeFrame | undefined {

@@ -760,7 +760,7 @@ export class FunctionCache {
     // User code that runs before the value is stored may remove this entry (then it is handled
     // as cleared while computing): `sizeOf`, and the release hook of a value that a widget-keyed
     // entry supersedes when it moves.
-    const size = options.sizeOf !== undefined && !entry.removed ? this.#sizes.measure(options.sizeOf, value) : 0;
+    const size = this.#measure(entry, value);
     if (options.allowWidgets && recording !== undefined && !entry.removed) this.#keyByWidgets(entry, recording);
     if (entry.removed) {
       // Cleared while computing: the value belongs to a state that no longer exists.
@@ -882,11 +882,20 @@ export class FunctionCache {
     else succeeded(result);
   }
 
+  /**
+   * The `sizeOf` of a value about to be stored for `entry` (0 without `sizeOf`, or when the entry
+   * is already removed). It runs user code, which may clear the cache: callers check
+   * `entry.removed` after it, before they store anything.
+   */
+  #measure(entry: Entry, value: unknown): number {
+    const sizeOf = this.#options.sizeOf;
+    return sizeOf === undefined || entry.removed ? 0 : this.#sizes.measure(sizeOf, value);
+  }
+
   #refreshed(entry: Entry, value: unknown, recording: unknown, startedAt: number): void {
     entry.refreshing = false;
     const sessionId = entry.store.sessionId;
-    // `sizeOf` is user code and may clear the cache: measured before anything is stored.
-    const size = this.#options.sizeOf !== undefined && !entry.removed ? this.#sizes.measure(this.#options.sizeOf, value) : 0;
+    const size = this.#measure(entry, value); // before anything is stored: it may clear the cache
     if (entry.removed) {
       // Cleared (or hard-expired) while refreshing: the new value is never stored.
       if (this.#events.active) this.#events.emit({ type: "refresh", phase: "discarded", ...this.#eventBase(sessionId) });
