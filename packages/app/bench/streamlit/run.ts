@@ -257,11 +257,13 @@ if (executablePath === undefined) {
 
 // ── report ─────────────────────────────────────────────────────────────────────────────────
 const fmt = (n: number, digits = 1) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** A measure, or an upper bound when it was within noise. */
+type Measure = number | { readonly below: number };
+const perSession = (mib: number | undefined): Measure => mib ?? { below: NOISE_MIB / (SESSIONS - 1) };
 interface Line {
   readonly what: string;
-  readonly streamlit: number;
-  /** Or an upper bound, when the measure was within noise. */
-  readonly ours: number | { readonly below: number };
+  readonly streamlit: Measure;
+  readonly ours: Measure;
   readonly unit: string;
   readonly goal?: number;
   readonly digits?: number;
@@ -280,8 +282,8 @@ if (browserResults !== undefined) {
     { what: "Process-tree RSS, one session", streamlit: s.oneSessionMib, ours: o.oneSessionMib, unit: "MiB", goal: 1.0, digits: 0 },
     {
       what: `Memory per further session (${SESSIONS} sessions)`,
-      streamlit: s.perSessionMib ?? NOISE_MIB / (SESSIONS - 1),
-      ours: o.perSessionMib ?? { below: NOISE_MIB / (SESSIONS - 1) },
+      streamlit: perSession(s.perSessionMib),
+      ours: perSession(o.perSessionMib),
       unit: "MiB",
       digits: 2,
     },
@@ -291,8 +293,11 @@ const table = [
   "| measure | Streamlit | cache-resource | ratio | goal |",
   "|---|---:|---:|---:|---|",
   ...lines.map((l) => {
-    if (typeof l.ours !== "number") {
-      return `| ${l.what} | ${fmt(l.streamlit, l.digits)} ${l.unit} | < ${fmt(l.ours.below, l.digits)} ${l.unit} (within noise) | < ${fmt(l.ours.below / l.streamlit, 2)}× | |`;
+    if (typeof l.ours !== "number" || typeof l.streamlit !== "number") {
+      const cell = (m: Measure) => (typeof m === "number" ? `${fmt(m, l.digits)} ${l.unit}` : `< ${fmt(m.below, l.digits)} ${l.unit} (within noise)`);
+      // Only "ours below a bound, Streamlit measured" bounds the ratio.
+      const ratio = typeof l.streamlit === "number" && typeof l.ours !== "number" ? `< ${fmt(l.ours.below / l.streamlit, 2)}×` : "—";
+      return `| ${l.what} | ${cell(l.streamlit)} | ${cell(l.ours)} | ${ratio} | |`;
     }
     const ratio = l.ours / l.streamlit;
     const goal = l.goal === undefined ? "" : `≤ ${l.goal}× ${ratio <= l.goal ? "**met**" : "**not met**"}`;
